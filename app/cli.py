@@ -1,0 +1,161 @@
+"""The `unroll` command (also `python -m app`): serve, trace, train, presets."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .engine.errors import Diverged, InputError
+from .engine.export import dumps, trace_json
+from .engine.network import build_network
+from .engine.presets import build_all, list_presets, load_preset, preset_ids
+from .engine.tasks import TASKS
+from .engine.topologies import TOPOLOGIES
+from .engine.trace import choose_example, trace
+from .engine.train import Training, TrainSettings, evaluate
+from .engine.tree import tree_map
+
+
+def parse_inputs(text: str | None):
+    """'the movie was good' -> tokens; '0.5,-0.2 0.1,0.3' -> one vector per space-separated step."""
+    if text is None:
+        return None
+    steps = []
+    for item in text.split():
+        try:
+            steps.append([float(v) for v in item.split(",")])
+        except ValueError:
+            steps.append(item)
+    return steps
+
+
+def _add_network_args(p: argparse.ArgumentParser):
+    p.add_argument("--topology", choices=list(TOPOLOGIES), help="default: the task's topology")
+    p.add_argument("--task", choices=list(TASKS), help="default: the topology's first task")
+    p.add_argument("--cell", default="rnn", choices=["rnn", "lstm", "gru"])
+    p.add_argument("--activation", default="tanh", choices=["tanh", "relu"])
+    p.add_argument("--hidden-size", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--length", type=int)
+    p.add_argument("--recurrent-scale", type=float)
+
+
+def _network(args, params=None):
+    topology = args.topology or (TASKS[args.task].topology if args.task else "many_to_one")
+    return build_network(
+        topology, args.cell, args.activation, args.hidden_size, args.task, args.seed,
+        args.recurrent_scale, params,
+    )
+
+
+def cmd_trace(args):
+    if args.preset:
+        preset = load_preset(args.preset)
+        config = preset["config"]
+        net = build_network(**config, params=preset["params"])
+    else:
+        net = _network(args)
+    example = choose_example(net, parse_inputs(args.inputs), None, args.length, args.seed)
+    sys.stdout.buffer.write(dumps(trace_json(trace(net, example, args.teacher_forcing))) + b"\n")
+
+
+def cmd_train(args):
+    net = _network(args)
+    settings = TrainSettings(
+        steps=args.steps, learning_rate=args.learning_rate, batch_size=args.batch_size,
+        seconds=args.seconds, length=args.length,
+    )
+    training = Training(net, settings, args.seed)
+    for progress in training:
+        if progress.step % max(1, args.steps // 20) == 0 or progress.step == args.steps:
+            print(
+                f"step {progress.step:5}  loss {progress.loss:.4f}  "
+                f"accuracy {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
+                file=sys.stderr,
+            )
+    metrics = evaluate(training.network)
+    print(f"fresh examples: {metrics}", file=sys.stderr)
+    trained = training.network
+    result = {
+        "config": {
+            "topology": trained.topology.id, "cell": trained.cell.id,
+            "activation": trained.activation, "hidden_size": trained.hidden_size,
+            "task": trained.task.id,
+        },
+        "metrics": metrics,
+        "accuracy": metrics["accuracy"],
+        "params": tree_map(lambda a: a.tolist(), trained.params),
+    }
+    Path(args.out).write_text(json.dumps(result))
+    print(f"saved {args.out}", file=sys.stderr)
+
+
+def cmd_presets(args):
+    if args.build:
+        for preset, accuracy in build_all(args.jobs):
+            print(f"{preset:28} accuracy {accuracy:.4f}", flush=True)
+        return
+    for preset in list_presets():
+        print(f"{preset['id']:28} accuracy {preset['accuracy']:.4f}")
+    if not preset_ids():
+        print("no presets: run `unroll presets --build`")
+
+
+def cmd_serve(args):
+    import uvicorn
+
+    if args.open:
+        import threading
+        import webbrowser
+
+        url = f"http://{args.host}:{args.port}"
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    uvicorn.run(
+        "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="unroll", description="Recurrent networks, unrolled.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web visualizer")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (stateless)")
+    serve.add_argument("--open", action="store_true", help="open the page in a browser")
+    serve.set_defaults(run=cmd_serve)
+
+    tr = sub.add_parser("trace", help="print one trace as JSON (the /api/trace response)")
+    _add_network_args(tr)
+    tr.add_argument("--inputs", help="tokens separated by spaces, or vectors like 0.5,-0.2")
+    tr.add_argument("--teacher-forcing", action="store_true")
+    tr.add_argument("--preset", help="a preset id (see `unroll presets`)")
+    tr.set_defaults(run=cmd_trace)
+
+    train = sub.add_parser("train", help="train on a task and save the parameters")
+    _add_network_args(train)
+    train.add_argument("--steps", type=int, default=TrainSettings.steps)
+    train.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
+    train.add_argument("--batch-size", type=int, default=TrainSettings.batch_size)
+    train.add_argument("--seconds", type=float, default=TrainSettings.seconds)
+    train.add_argument("--out", required=True, help="where to write the JSON")
+    train.set_defaults(run=cmd_train)
+
+    presets = sub.add_parser("presets", help="list the shipped presets, or --build them anew")
+    presets.add_argument("--build", action="store_true", help="retrain every preset (minutes)")
+    presets.add_argument("--jobs", type=int, default=2)
+    presets.set_defaults(run=cmd_presets)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (InputError, Diverged) as error:
+        print(f"unroll: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyError as error:
+        print(f"unroll: no preset {error}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,154 @@
+"""The recurrent cells: PyTorch's equations, gate order and parameter layout (DESIGN §3).
+
+Every array carries a leading batch axis B; a trace is the batch of one. Each cell's forward
+step and backward step stand side by side so a reader can check one against the other. The
+input projection `ax` is computed by `project_input` (for a whole sequence at once where the
+inputs are known), so a forward step does only the recurrent work.
+
+Parameter names and shapes are PyTorch's: W_ih (G·H, I), W_hh (G·H, H), b_ih (G·H,),
+b_hh (G·H,), with G gate blocks stacked in the order of `gate_names`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+CELL_KEYS = ("W_ih", "W_hh", "b_ih", "b_hh")
+
+
+def sigmoid(a):
+    """σ(a) = 1 / (1 + e^(−a)), written as (1 + tanh(a/2)) / 2, which cannot overflow."""
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+@dataclass(frozen=True)
+class Activation:
+    id: str
+    fn: Callable  # h = fn(a)
+    grad_from_output: Callable  # dh/da written with h = fn(a), so the backward needs only h
+
+
+ACTIVATIONS = {
+    "tanh": Activation("tanh", np.tanh, lambda h: 1.0 - h * h),
+    "relu": Activation("relu", lambda a: np.maximum(a, 0.0), lambda h: (h > 0.0).astype(h.dtype)),
+}
+
+
+class Cell:
+    """A recurrent cell: one forward step and its backward step.
+
+    forward(p, ax, h, c) -> (h_new, c_new, gates, cache)
+    backward(p, cache, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
+    where dc_total is the LSTM's total dL/dc_t (None for the others) and da_x, da_h are
+    dL/d(input projection) and dL/d(recurrent projection), (B, G·H), so that
+    dW_ih = Σ_t da_x[t]ᵀ x_t, dW_hh = Σ_t da_h[t]ᵀ h_{t−1}, db_ih = Σ_t da_x[t], db_hh = Σ_t da_h[t].
+    """
+
+    id: str
+    gate_names: tuple[str, ...] = ()  # post-activation gate vectors reported per step
+    blocks: int = 1  # G, the number of stacked row blocks in W_ih and W_hh
+    has_c: bool = False  # an LSTM carries a cell state c beside h
+
+    def project_input(self, p, x):
+        """ax = x W_ihᵀ + b_ih + b_hh, (…, G·H): the part of the pre-activation known before h."""
+        return x @ p["W_ih"].T + (p["b_ih"] + p["b_hh"])
+
+
+class RNN(Cell):
+    id = "rnn"
+
+    def __init__(self, activation: str):
+        self.act = ACTIVATIONS[activation]
+
+    def forward(self, p, ax, h, c):
+        """h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)"""
+        h_new = self.act.fn(ax + h @ p["W_hh"].T)  # (B, H)
+        return h_new, None, None, (h_new,)
+
+    def backward(self, p, cache, dh, dc):
+        (h_new,) = cache
+        da = dh * self.act.grad_from_output(h_new)  # backprop through the activation
+        return da, da, da @ p["W_hh"], None, None  # dh_prev = da W_hh
+
+
+class LSTM(Cell):
+    id = "lstm"
+    gate_names = ("i", "f", "g", "o")
+    blocks = 4
+    has_c = True
+
+    def forward(self, p, ax, h, c):
+        """i, f, o = σ(·), g = tanh(·) of W_ih x + b_ih + W_hh h + b_hh; c' = f⊙c + i⊙g; h' = o⊙tanh(c')"""
+        H = h.shape[1]
+        a = ax + h @ p["W_hh"].T  # (B, 4H) pre-activations, blocks i f g o
+        gates = sigmoid(a)
+        gates[:, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
+        i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
+        c_new = f * c + i * g
+        tanh_c = np.tanh(c_new)
+        h_new = o * tanh_c
+        return h_new, c_new, gates, (gates, c, tanh_c)
+
+    def backward(self, p, cache, dh, dc):
+        gates, c_prev, tanh_c = cache
+        H = dh.shape[1]
+        i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
+        dc = dc + dh * o * (1.0 - tanh_c * tanh_c)  # total dL/dc_t: through h_t and through c_{t+1}
+        dgates = np.empty_like(gates)
+        dgates[:, :H] = dc * g  # di
+        dgates[:, H : 2 * H] = dc * c_prev  # df
+        dgates[:, 2 * H : 3 * H] = dc * i  # dg
+        dgates[:, 3 * H :] = dh * tanh_c  # do
+        da = dgates * gates * (1.0 - gates)  # backprop through σ for i, f, o …
+        da[:, 2 * H : 3 * H] = dgates[:, 2 * H : 3 * H] * (1.0 - g * g)  # … and through tanh for g
+        return da, da, da @ p["W_hh"], dc * f, dc  # dc_prev = dc ⊙ f
+
+
+class GRU(Cell):
+    id = "gru"
+    gate_names = ("r", "z", "n")
+    blocks = 3
+
+    def project_input(self, p, x):
+        """ax = x W_ihᵀ + b_ih; b_hh stays inside the recurrent term because r gates b_hn."""
+        return x @ p["W_ih"].T + p["b_ih"]
+
+    def forward(self, p, ax, h, c):
+        """r, z = σ(W_i x + b_i + W_h h + b_h); n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn));
+        h' = (1 − z)⊙n + z⊙h"""
+        H = h.shape[1]
+        ah = h @ p["W_hh"].T + p["b_hh"]  # (B, 3H) recurrent projections, blocks r z n
+        gates = np.empty_like(ah)
+        gates[:, : 2 * H] = sigmoid(ax[:, : 2 * H] + ah[:, : 2 * H])
+        r, z = gates[:, :H], gates[:, H : 2 * H]
+        gates[:, 2 * H :] = np.tanh(ax[:, 2 * H :] + r * ah[:, 2 * H :])
+        n = gates[:, 2 * H :]
+        h_new = n + z * (h - n)
+        return h_new, None, gates, (gates, h, ah[:, 2 * H :])
+
+    def backward(self, p, cache, dh, dc):
+        gates, h_prev, ah_n = cache
+        H = dh.shape[1]
+        r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
+        da_x = np.empty_like(gates)
+        da_n = dh * (1.0 - z) * (1.0 - n * n)  # through h' = (1−z)⊙n + z⊙h, then tanh
+        da_x[:, :H] = da_n * ah_n * r * (1.0 - r)  # dr = da_n ⊙ (W_hn h + b_hn), then σ
+        da_x[:, H : 2 * H] = dh * (h_prev - n) * z * (1.0 - z)  # dz = dh ⊙ (h − n), then σ
+        da_x[:, 2 * H :] = da_n
+        da_h = da_x.copy()
+        da_h[:, 2 * H :] = da_n * r  # r gates the recurrent part of n
+        return da_x, da_h, dh * z + da_h @ p["W_hh"], None, None
+
+
+# The cell registry: id -> (activations it accepts, constructor taking the activation).
+CELLS = {
+    "rnn": (("tanh", "relu"), RNN),
+    "lstm": (("tanh",), lambda activation: LSTM()),
+    "gru": (("tanh",), lambda activation: GRU()),
+}
+
+
+def make_cell(cell: str, activation: str) -> Cell:
+    """The cell `cell` with `activation` (checked by the caller against CELLS)."""
+    return CELLS[cell][1](activation)

@@ -1,0 +1,86 @@
+"""Engine results as JSON-ready data in the shapes of DESIGN §4.
+
+Values stay NumPy arrays (C-contiguous rows) so a fast serialiser writes them without copying
+into Python lists; `dumps` is that serialiser, and every float round-trips exactly.
+"""
+
+import numpy as np
+import orjson
+
+from .trace import Trace
+
+
+def dumps(data) -> bytes:
+    """JSON bytes; floats are written in their shortest form that reads back to the same double."""
+    return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def trace_json(tr: Trace) -> dict:
+    """The `/api/trace` response: configuration, params, every step, loss and gradients."""
+    net, grads = tr.network, tr.gradients
+    H, task = net.hidden_size, net.task
+    names = net.cell.gate_names
+    contrib = tr.grad_contrib
+    steps = []
+    for r, x_label in zip(tr.records, tr.x_labels, strict=True):
+        t = r.t
+        step = {
+            "t": t,
+            "role": r.spec.role,
+            "x": r.x[0],
+            "x_label": x_label,
+            "h": r.h[0],
+            "c": None if r.c is None else r.c[0],
+            "gates": None
+            if r.gates is None
+            else {name: r.gates[0, k * H : (k + 1) * H] for k, name in enumerate(names)},
+            "y": None,
+            "p": None,
+            "target": None,
+            "target_label": None,
+            "loss": None,
+            "dh": grads.dh[t, 0],
+            "dc": None if grads.dc is None else grads.dc[t, 0],
+            "dh_norm": float(tr.dh_norm[t]),
+            "grad_contrib": {key: float(values[t]) for key, values in contrib.items()},
+        }
+        if r.y is not None:
+            step["y"] = r.y[0]
+            step["p"] = None if r.p is None else r.p[0]
+            step["loss"] = float(r.loss[0])
+            if task.kind == "classification":
+                step["target"] = int(r.target[0])
+                step["target_label"] = task.output_vocab[step["target"]]
+            else:
+                step["target"] = r.target[0]
+        steps.append(step)
+    return {
+        **network_json(net),
+        "teacher_forcing": tr.teacher_forcing,
+        "params": net.params,
+        "steps": steps,
+        "loss": tr.loss,
+        "grads": grads.params,
+    }
+
+
+def network_json(net) -> dict:
+    """The configuration and sizes every response that describes a network starts with."""
+    return {
+        "topology": net.topology.id,
+        "cell": net.cell.id,
+        "activation": net.activation,
+        "task": net.task.id,
+        "kind": net.task.kind,
+        "input_size": net.input_size,
+        "hidden_size": net.hidden_size,
+        "output_size": net.output_size,
+        "gate_names": list(net.cell.gate_names),
+        "input_vocab": None if net.task.input_vocab is None else list(net.task.input_vocab),
+        "output_vocab": None if net.task.output_vocab is None else list(net.task.output_vocab),
+    }
+
+
+def params_json(params: dict) -> dict:
+    """Parameters as nested lists (for files and messages that are not serialised by `dumps`)."""
+    return {k: params_json(v) if isinstance(v, dict) else np.asarray(v).tolist() for k, v in params.items()}

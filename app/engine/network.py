@@ -1,0 +1,158 @@
+"""A network: topology + cell + sizes + parameters, initialised like PyTorch's (DESIGN §3).
+
+Parameters are a dict of float64 arrays with PyTorch's names and shapes: the cell's `W_ih W_hh
+b_ih b_hh` (under `encoder` and `decoder` for seq2seq) and the output layer's `W_hy b_y`.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cells import CELLS, Cell, make_cell
+from .errors import InputError
+from .tasks import DEFAULT_TASK, TASKS, Task
+from .topologies import TOPOLOGIES, Topology
+
+MAX_HIDDEN = 256
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Network:
+    topology: Topology
+    cell: Cell
+    activation: str
+    task: Task
+    hidden_size: int
+    params: dict  # nested dict of float64 arrays, see param_shapes
+
+    @property
+    def input_size(self) -> int:
+        return self.task.input_size
+
+    @property
+    def output_size(self) -> int:
+        return self.task.output_size
+
+    def part_params(self, part: str | None) -> dict:
+        """The cell parameters that run steps of `part` (the whole dict for a single cell)."""
+        return self.params if part is None else self.params[part]
+
+
+def param_shapes(topology: Topology, cell: Cell, task: Task, hidden_size: int) -> dict:
+    """The expected shape of every parameter, nested like the parameters themselves."""
+    G, H, O = cell.blocks, hidden_size, task.output_size
+
+    def cell_shapes(input_size):
+        return {"W_ih": (G * H, input_size), "W_hh": (G * H, H), "b_ih": (G * H,), "b_hh": (G * H,)}
+
+    if topology.parts == (None,):
+        shapes = cell_shapes(task.input_size)
+    else:  # the decoder reads its previous output, so its input size is the output size
+        shapes = {"encoder": cell_shapes(task.input_size), "decoder": cell_shapes(O)}
+    return shapes | {"W_hy": (O, H), "b_y": (O,)}
+
+
+def init_params(shapes: dict, hidden_size: int, seed: int, blocks: int, recurrent_scale=None):
+    """U(−1/√H, 1/√H) for every parameter from `seed`, drawn in the order of `shapes`;
+    `recurrent_scale` rescales each gate block of W_hh to that spectral radius."""
+    rng = np.random.default_rng(seed)
+    bound = 1.0 / np.sqrt(hidden_size)
+
+    def draw(node):
+        if isinstance(node, dict):
+            return {key: draw(value) for key, value in node.items()}
+        return rng.uniform(-bound, bound, node)
+
+    params = draw(shapes)
+    if recurrent_scale is not None:
+        for cell_params in _cell_param_sets(params):
+            cell_params["W_hh"] = _with_spectral_radius(cell_params["W_hh"], blocks, recurrent_scale)
+    return params
+
+
+def _cell_param_sets(params: dict) -> list[dict]:
+    return [params[p] for p in ("encoder", "decoder") if p in params] or [params]
+
+
+def _with_spectral_radius(W_hh, blocks, radius):
+    """Each (H, H) block of W_hh scaled so that max |eigenvalue| = radius."""
+    H = W_hh.shape[1]
+    out = W_hh.copy()
+    for k in range(blocks):
+        block = out[k * H : (k + 1) * H]
+        rho = np.max(np.abs(np.linalg.eigvals(block)))
+        if rho > 0:
+            block *= radius / rho
+    return out
+
+
+def check_params(params, shapes: dict, field: str = "params") -> dict:
+    """`params` as float64 arrays of exactly `shapes`; an InputError names the first bad key."""
+    if not isinstance(params, dict):
+        raise InputError(field, f"expected an object with keys {list(shapes)}")
+    missing = [key for key in shapes if key not in params]
+    if missing:
+        raise InputError(f"{field}.{missing[0]}", f"missing; expected keys {list(shapes)}")
+    extra = [key for key in params if key not in shapes]
+    if extra:
+        raise InputError(f"{field}.{extra[0]}", f"unexpected key; expected keys {list(shapes)}")
+    checked = {}
+    for key, shape in shapes.items():
+        if isinstance(shape, dict):
+            checked[key] = check_params(params[key], shape, f"{field}.{key}")
+            continue
+        try:
+            value = np.asarray(params[key], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"{field}.{key}", f"expected numbers in shape {list(shape)} (ragged or not numeric)"
+            ) from None
+        if value.shape != shape:
+            raise InputError(
+                f"{field}.{key}", f"expected shape {list(shape)}, got {list(value.shape)}"
+            )
+        if not np.isfinite(value).all():
+            raise InputError(f"{field}.{key}", "must be finite numbers (no NaN or Infinity)")
+        checked[key] = value
+    return checked
+
+
+def build_network(
+    topology: str,
+    cell: str,
+    activation: str = "tanh",
+    hidden_size: int = 8,
+    task: str | None = None,
+    seed: int = 0,
+    recurrent_scale: float | None = None,
+    params=None,
+) -> Network:
+    """Look every id up in its registry, check every size, then initialise or check `params`."""
+    if topology not in TOPOLOGIES:
+        raise InputError("topology", f"unknown {topology!r}; allowed {list(TOPOLOGIES)}")
+    if cell not in CELLS:
+        raise InputError("cell", f"unknown {cell!r}; allowed {list(CELLS)}")
+    activations = CELLS[cell][0]
+    if activation not in activations:
+        raise InputError(
+            "activation", f"{activation!r} is not allowed with {cell}; allowed {list(activations)}"
+        )
+    task = DEFAULT_TASK[topology] if task is None else task
+    if task not in TASKS or TASKS[task].topology != topology:
+        allowed = [t.id for t in TASKS.values() if t.topology == topology]
+        raise InputError("task", f"unknown task {task!r} for {topology}; allowed {allowed}")
+    if not 1 <= hidden_size <= MAX_HIDDEN:
+        raise InputError("hidden_size", f"must be 1 to {MAX_HIDDEN}, got {hidden_size}")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError("seed", f"must be 0 to {MAX_SEED}, got {seed}")
+    if recurrent_scale is not None and not (np.isfinite(recurrent_scale) and recurrent_scale >= 0):
+        raise InputError("recurrent_scale", f"must be a finite number >= 0, got {recurrent_scale}")
+    the_topology, the_cell, the_task = TOPOLOGIES[topology], make_cell(cell, activation), TASKS[task]
+    shapes = param_shapes(the_topology, the_cell, the_task, hidden_size)
+    if params is None:
+        params = init_params(shapes, hidden_size, seed, the_cell.blocks, recurrent_scale)
+    else:
+        params = check_params(params, shapes)
+    return Network(the_topology, the_cell, activation, the_task, hidden_size, params)
+

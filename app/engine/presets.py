@@ -1,0 +1,107 @@
+"""Trained presets: one per task × {rnn (tanh), lstm, gru}, shipped as JSON in `presets/`.
+
+Each file holds the configuration the parameters were trained with (a valid trace request
+once a seed is added), the training recipe, the metrics on fresh examples, and the params.
+`unroll presets --build` retrains every preset from its recipe, deterministically.
+"""
+
+import json
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from .network import Network, build_network
+from .tasks import TASKS
+from .train import Training, TrainSettings, evaluate
+from .tree import tree_map
+
+PRESET_DIR = Path(__file__).parent / "presets"
+PRESET_CELLS = (("rnn", "tanh"), ("lstm", "tanh"), ("gru", "tanh"))
+EVAL_SEED = 12345  # the fresh examples a preset's accuracy is measured on
+
+
+@dataclass(frozen=True)
+class Recipe:
+    hidden_size: int
+    settings: TrainSettings
+    seed: int = 0  # initialisation and mini-batch sampling
+
+
+RECIPES = {
+    "same_sign": Recipe(8, TrainSettings(steps=400, learning_rate=0.03, seconds=600)),
+    "sine_wave": Recipe(16, TrainSettings(steps=1200, learning_rate=0.01, seconds=600)),
+    "sentiment": Recipe(16, TrainSettings(steps=600, learning_rate=0.01, seconds=600)),
+    "named_entities": Recipe(16, TrainSettings(steps=400, learning_rate=0.01, seconds=600)),
+    "reverse": Recipe(32, TrainSettings(steps=1500, learning_rate=0.01, seconds=600)),
+}
+
+
+def preset_id(task: str, cell: str) -> str:
+    return f"{task}-{cell}"
+
+
+def train_preset(task: str, cell: str, activation: str = "tanh", recipe: Recipe | None = None):
+    """Train one preset from its recipe; returns the file's content as a dict."""
+    recipe = recipe or RECIPES[task]
+    config = {
+        "topology": TASKS[task].topology,
+        "cell": cell,
+        "activation": activation,
+        "hidden_size": recipe.hidden_size,
+        "task": task,
+    }
+    training = Training(build_network(**config, seed=recipe.seed), recipe.settings, recipe.seed)
+    for _ in training:
+        pass
+    metrics = evaluate(training.network, seed=EVAL_SEED)
+    return {
+        "id": preset_id(task, cell),
+        "config": config,
+        "training": {"seed": recipe.seed, **asdict(replace(recipe.settings, seconds=None))},
+        "metrics": metrics,
+        "accuracy": metrics["accuracy"],
+        "params": tree_map(lambda a: a.tolist(), training.network.params),
+    }
+
+
+def _build_one(job):
+    task, cell, activation = job
+    preset = train_preset(task, cell, activation)
+    (PRESET_DIR / f"{preset['id']}.json").write_text(json.dumps(preset))
+    return preset["id"], preset["accuracy"]
+
+
+def build_all(jobs: int = 2):
+    """Retrain every preset into PRESET_DIR; yields (id, accuracy) as each finishes."""
+    PRESET_DIR.mkdir(exist_ok=True)
+    work = [(task, cell, act) for task in RECIPES for cell, act in PRESET_CELLS]
+    with ProcessPoolExecutor(jobs) as pool:
+        yield from pool.map(_build_one, work)
+
+
+@cache
+def _read(preset: str) -> dict:
+    return json.loads((PRESET_DIR / f"{preset}.json").read_text())
+
+
+def preset_ids() -> list[str]:
+    return sorted(path.stem for path in PRESET_DIR.glob("*.json"))
+
+
+def list_presets() -> list[dict]:
+    """Every shipped preset as {id, config, accuracy}."""
+    return [{k: _read(p)[k] for k in ("id", "config", "accuracy")} for p in preset_ids()]
+
+
+def load_preset(preset: str) -> dict:
+    """{id, config, params, accuracy} of a shipped preset; KeyError when there is none."""
+    if preset not in preset_ids():
+        raise KeyError(preset)
+    return {k: _read(preset)[k] for k in ("id", "config", "params", "accuracy")}
+
+
+def preset_network(preset: str) -> Network:
+    """The preset's network, ready to trace."""
+    data = load_preset(preset)
+    return build_network(**data["config"], params=data["params"])

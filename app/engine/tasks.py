@@ -1,0 +1,354 @@
+"""The example tasks, one or more per topology, each a rule a student can state (DESIGN §1).
+
+A task samples examples deterministically from a NumPy generator, labels any input a user types
+by its rule, and turns tokens or vectors into the arrays the network reads. Every task with more
+than one step needs memory: its class docstring says why.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from .errors import InputError
+
+MAX_STEPS = 500  # encoder + decoder steps of one trace (DESIGN §5)
+
+
+@dataclass(frozen=True)
+class Example:
+    inputs: list  # tokens (str) or vectors (list of float), one per input step
+    targets: list  # tokens (classification) or vectors (regression), one per output
+
+
+@cache
+def _vocab_index(vocab: tuple[str, ...]) -> dict[str, int]:
+    return {token: i for i, token in enumerate(vocab)}
+
+
+class Task:
+    id: str
+    topology: str
+    name: str
+    rule: str  # the labelling rule, in one sentence a student can say aloud
+    kind: str  # "classification" or "regression"
+    input_vocab: tuple[str, ...] | None = None  # None: the inputs are vectors
+    output_vocab: tuple[str, ...] | None = None  # None: the outputs are regression values
+    input_size: int
+    output_size: int
+    value_range: tuple[float, float] | None = None  # of vector inputs and regression outputs
+    lengths: tuple[int, int]  # range of `length` of sampled examples
+    max_length: int = MAX_STEPS  # the largest `length` a request may ask for
+
+    def sample(self, rng: np.random.Generator, length: int | None = None) -> Example:
+        """A random example with `length` steps (see `length_of`), or a natural length."""
+        raise NotImplementedError
+
+    def label(self, inputs: list, length: int | None = None) -> list:
+        """The targets the task's rule gives these inputs (`length` outputs for one_to_many)."""
+        raise NotImplementedError
+
+    def length_of(self, example: Example) -> int:
+        """What `length` counts: input steps, except one_to_many, where it counts outputs."""
+        return len(example.inputs)
+
+    # --- encoding --------------------------------------------------------------------------
+
+    def input_matrix(self, inputs: list, field: str = "inputs") -> np.ndarray:
+        """(T, I) float64: one-hot rows for tokens, vectors as given."""
+        index = _vocab_index(self.input_vocab or ())
+        cols = [index.get(item) if isinstance(item, str) else None for item in inputs]
+        x = np.zeros((len(inputs), self.input_size))
+        rows = [t for t, col in enumerate(cols) if col is not None]
+        x[rows, [cols[t] for t in rows]] = 1.0
+        for t, item in enumerate(inputs):
+            if cols[t] is None:
+                if isinstance(item, str):
+                    self._index(self.input_vocab, item, f"{field}[{t}]")  # raises, naming it
+                x[t] = self._vector(item, self.input_size, f"{field}[{t}]")
+        return x
+
+    def target_array(self, targets: list, field: str = "targets") -> np.ndarray:
+        """(T_out,) class indices for classification, (T_out, O) float64 for regression."""
+        if self.kind == "regression":
+            return np.array(
+                [self._vector(v, self.output_size, f"{field}[{k}]") for k, v in enumerate(targets)]
+            ).reshape(len(targets), self.output_size)
+        index = _vocab_index(self.output_vocab)
+        classes = [index.get(item) if isinstance(item, str) else item for item in targets]
+        for k, item in enumerate(classes):
+            if not (type(item) is int and 0 <= item < self.output_size):
+                raise InputError(
+                    f"{field}[{k}]",
+                    f"expected one of {list(self.output_vocab)} or a class index "
+                    f"0..{self.output_size - 1}, got {targets[k]!r:.80}",
+                )
+        return np.array(classes, dtype=np.int64)
+
+    def tokens_of(self, inputs: list) -> list[str] | None:
+        """The inputs as tokens (one-hot vectors read back), or None when they are not tokens."""
+        if self.input_vocab is None:
+            return None
+        tokens = []
+        for item in inputs:
+            if isinstance(item, str):
+                tokens.append(item)
+                continue
+            v = np.asarray(item, dtype=float)
+            hot = np.flatnonzero(v)
+            if len(hot) != 1 or v[hot[0]] != 1.0:
+                return None
+            tokens.append(self.input_vocab[hot[0]])
+        return tokens
+
+    @staticmethod
+    def _index(vocab, token, field):
+        if vocab is None:
+            raise InputError(field, f"this task reads vectors, not tokens; got {token!r}")
+        index = _vocab_index(vocab).get(token)
+        if index is None:
+            raise InputError(field, f"{token!r:.80} is not in the vocabulary {list(vocab)}")
+        return index
+
+    @staticmethod
+    def _vector(item, size, field):
+        if isinstance(item, (str, bytes)) or not hasattr(item, "__len__") or len(item) != size:
+            raise InputError(field, f"expected a vector of {size} numbers, got {item!r:.80}")
+        v = np.asarray(item, dtype=float)
+        if v.shape != (size,) or not np.isfinite(v).all():
+            raise InputError(field, f"expected {size} finite numbers, got {item!r:.80}")
+        return v
+
+    def describe(self) -> dict:
+        """The task as plain data (for `/api/tasks`)."""
+        example = self.sample(np.random.default_rng(0))
+        return {
+            "id": self.id,
+            "topology": self.topology,
+            "name": self.name,
+            "rule": self.rule,
+            "why_memory": " ".join((self.__doc__ or "").split()),
+            "kind": self.kind,
+            "input_vocab": list(self.input_vocab) if self.input_vocab else None,
+            "output_vocab": list(self.output_vocab) if self.output_vocab else None,
+            "input_size": self.input_size,
+            "output_size": self.output_size,
+            "value_range": list(self.value_range) if self.value_range else None,
+            "lengths": list(self.lengths),
+            "max_length": self.max_length,
+            "example": {"inputs": example.inputs, "targets": example.targets},
+        }
+
+
+class SameSign(Task):
+    """One step, so no memory: h_0 is zero and the recurrent weights never act. The answer is the
+    XOR of two signs, which no straight line separates, so the hidden layer is what solves it."""
+
+    id = "same_sign"
+    topology = "one_to_one"
+    name = "Same sign?"
+    rule = "Two numbers are 'same' when they have the same sign (or one is 0), else 'different'."
+    kind = "classification"
+    output_vocab = ("same", "different")
+    input_size = 2
+    output_size = 2
+    value_range = (-1.0, 1.0)
+    lengths = (1, 1)
+    max_length = 1
+
+    def sample(self, rng, length=None):
+        point = rng.uniform(0.05, 1.0, 2) * rng.choice([-1.0, 1.0], 2)
+        inputs = [[float(point[0]), float(point[1])]]
+        return Example(inputs, self.label(inputs))
+
+    def label(self, inputs, length=None):
+        x1, x2 = inputs[0]
+        return ["different" if x1 * x2 < 0 else "same"]
+
+
+class SineWave(Task):
+    """A rising and a falling wave pass through the same values, so the value just written does
+    not tell which comes next: the hidden state must remember the direction (and the phase)."""
+
+    id = "sine_wave"
+    topology = "one_to_many"
+    name = "Continue a sine wave"
+    rule = (
+        "Continue the sine wave of period 12 steps that rises through the seed value: "
+        "output k is sin(arcsin(seed) + (k + 1)·30°)."
+    )
+    kind = "regression"
+    input_size = 1
+    output_size = 1
+    value_range = (-1.0, 1.0)
+    lengths = (6, 18)
+    omega = 2 * np.pi / 12  # radians per step
+
+    def sample(self, rng, length=None):
+        length = int(rng.integers(self.lengths[0], self.lengths[1] + 1)) if length is None else length
+        inputs = [[float(np.sin(rng.uniform(-np.pi / 2, np.pi / 2)))]]
+        return Example(inputs, self.label(inputs, length))
+
+    def label(self, inputs, length=None):
+        length = 12 if length is None else length
+        phase = np.arcsin(np.clip(inputs[0][0], -1.0, 1.0))
+        return [[float(np.sin(phase + (k + 1) * self.omega))] for k in range(length)]
+
+    def length_of(self, example):
+        return len(example.targets)
+
+
+class Sentiment(Task):
+    """The answer comes after the last word, but the words that decide it (the sentiment word,
+    and a 'not' that may stand several words before it) come earlier: the final hidden state must
+    carry them to the end."""
+
+    id = "sentiment"
+    topology = "many_to_one"
+    name = "Sentiment of a sentence"
+    rule = (
+        "The last sentiment word decides (good, great, fun, … positive; bad, boring, dull, … "
+        "negative), flipped by a 'not' after the sentiment word before it; none: neutral."
+    )
+    kind = "classification"
+    output_vocab = ("negative", "neutral", "positive")
+    output_size = 3
+    lengths = (3, 10)
+    positive = ("good", "great", "fun", "brilliant", "lovely")
+    negative = ("bad", "boring", "awful", "dull", "poor")
+    neutral = ("long", "short", "new")
+    subjects = (("the", "movie"), ("the", "film"), ("the", "plot"), ("the", "acting"), ("it",))
+    openers = (("i", "think"), ("honestly",), ("well",))
+    tails = (("overall",), ("today",), ("to", "me"))
+    input_vocab = tuple(
+        sorted(
+            {w for group in (subjects, openers, tails) for words in group for w in words}
+            | set(positive + negative + neutral)
+            | {"was", "is", "not", "very", "really", "so", "and"}
+        )
+    )
+    input_size = len(input_vocab)
+
+    def _clause(self, rng):
+        words = list(self.openers[rng.integers(3)]) if rng.random() < 0.3 else []
+        words += self.subjects[rng.integers(len(self.subjects))]
+        words.append(("was", "is")[rng.integers(2)])
+        if rng.random() < 0.5:
+            words.append("not")
+        if rng.random() < 0.4:
+            words.append(("very", "really", "so")[rng.integers(3)])
+        kind = rng.random()
+        group = self.positive if kind < 0.4 else self.negative if kind < 0.8 else self.neutral
+        words.append(group[rng.integers(len(group))])
+        if rng.random() < 0.3:
+            words += self.tails[rng.integers(3)]
+        return words
+
+    def sample(self, rng, length=None):
+        words = self._clause(rng)
+        if length is not None:
+            while len(words) < length:
+                words = self._clause(rng) + ["and"] + words
+            words = words[len(words) - length :]
+        return Example(words, self.label(words))
+
+    def label(self, inputs, length=None):
+        verdict, negated = "neutral", False
+        for word in inputs:
+            if word == "not":
+                negated = True
+            elif word in self.positive or word in self.negative:
+                positive = (word in self.positive) != negated
+                verdict, negated = ("positive" if positive else "negative"), False
+        return [verdict]
+
+
+class NamedEntities(Task):
+    """Names are ambiguous ('jordan', 'paris', 'georgia' are people and places): a name's tag is
+    decided by the word before it, which the hidden state must remember one step."""
+
+    id = "named_entities"
+    topology = "many_to_many"
+    name = "Tag people and places"
+    rule = (
+        "A name is PER right after a title (mr, ms, dr), LOC right after a preposition "
+        "(in, to, from), and O otherwise; every other word is O."
+    )
+    kind = "classification"
+    output_vocab = ("O", "PER", "LOC")
+    output_size = 3
+    lengths = (4, 10)
+    titles = ("mr", "ms", "dr")
+    prepositions = ("in", "to", "from")
+    names = ("jordan", "paris", "georgia", "chad", "sydney", "victoria", "austin", "florence")
+    verbs = ("met", "visited", "called", "saw")
+    input_vocab = titles + prepositions + names + verbs + ("and", "today", "with")
+    input_size = len(input_vocab)
+
+    def _pick(self, rng, words):
+        return words[rng.integers(len(words))]
+
+    def _sentence(self, rng):
+        person = [self._pick(rng, self.titles), self._pick(rng, self.names)]
+        words = person if rng.random() < 0.75 else [self._pick(rng, self.names)]
+        words = words + [self._pick(rng, self.verbs)]
+        if rng.random() < 0.5:
+            words += [self._pick(rng, self.prepositions), self._pick(rng, self.names)]
+        else:
+            words += [self._pick(rng, self.titles), self._pick(rng, self.names)]
+        tail = rng.random()
+        if tail < 0.2:
+            words.append("today")
+        elif tail < 0.4:
+            words += ["with", self._pick(rng, self.titles), self._pick(rng, self.names)]
+        elif tail < 0.6:
+            words += [self._pick(rng, self.prepositions), self._pick(rng, self.names)]
+        return words
+
+    def sample(self, rng, length=None):
+        words = self._sentence(rng)
+        if length is not None:
+            while len(words) < length:
+                words += ["and"] + self._sentence(rng)
+            words = words[:length]
+        return Example(words, self.label(words))
+
+    def label(self, inputs, length=None):
+        tags, before = [], None
+        for word in inputs:
+            if word in self.names and before in self.titles:
+                tags.append("PER")
+            elif word in self.names and before in self.prepositions:
+                tags.append("LOC")
+            else:
+                tags.append("O")
+            before = word
+        return tags
+
+
+class Reverse(Task):
+    """The decoder's first output is the encoder's last input and its last output the first:
+    the whole sentence must pass through the single hidden state handed from encoder to decoder."""
+
+    id = "reverse"
+    topology = "seq2seq"
+    name = "Reverse a sentence"
+    rule = "Write the input words in reverse order."
+    kind = "classification"
+    input_vocab = ("cat", "dog", "bird", "red", "blue", "big")
+    output_vocab = input_vocab
+    input_size = output_size = len(input_vocab)
+    lengths = (3, 5)
+    max_length = MAX_STEPS // 2  # the decoder writes as many steps as the encoder reads
+
+    def sample(self, rng, length=None):
+        length = int(rng.integers(self.lengths[0], self.lengths[1] + 1)) if length is None else length
+        words = [self.input_vocab[i] for i in rng.integers(len(self.input_vocab), size=length)]
+        return Example(words, self.label(words))
+
+    def label(self, inputs, length=None):
+        return list(reversed(inputs))
+
+
+TASKS = {task.id: task for task in (SameSign(), SineWave(), Sentiment(), NamedEntities(), Reverse())}
+DEFAULT_TASK = {task.topology: task.id for task in reversed(TASKS.values())}

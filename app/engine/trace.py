@@ -1,0 +1,117 @@
+"""A trace: one example unrolled forward and backward, seen step by step (DESIGN §4).
+
+`trace()` picks the example (sampled from a seed, or typed and labelled by the task's rule),
+runs the Unroller and BPTT on a batch of one, and keeps for every step what the page shows:
+the forward records (x, h, c, gates, y, p, target, loss), dL/dh_t and its norm, and the norm of
+this step's term in the gradient of each shared cell weight (the gradient is their sum over t).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+from .network import Network
+from .tasks import Example
+from .unroll import Gradients, StepRecord, Unroller, backward
+
+START_LABEL = "<start>"
+
+
+@dataclass
+class Trace:
+    network: Network
+    example: Example
+    teacher_forcing: bool
+    records: list[StepRecord]  # the forward pass, a batch of one
+    gradients: Gradients  # BPTT: dh, dc, da per step and the parameter gradients
+    loss: float
+    x_labels: list[str | None]  # per step: the input's token, <start>, or the fed-back token
+    dh_norm: np.ndarray  # (T,) ‖dL/dh_t‖
+    grad_contrib: dict  # W_ih, W_hh, b_ih, b_hh -> (T,) ‖step t's term in that gradient‖
+
+
+def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0) -> Example:
+    """The example to trace: sampled from `seed`, or `inputs` labelled by the task's rule."""
+    task = net.task
+    if length is not None and not 1 <= length <= task.max_length:
+        raise InputError("length", f"must be 1 to {task.max_length} for {task.id}, got {length}")
+    if inputs is None:
+        if targets is not None:
+            raise InputError("targets", "given without inputs; give both, or neither")
+        return task.sample(np.random.default_rng(seed), length)
+    if not isinstance(inputs, list) or not inputs:
+        raise InputError("inputs", "expected a non-empty list of tokens or vectors")
+    if net.topology.id in ("one_to_one", "one_to_many") and len(inputs) != 1:
+        raise InputError("inputs", f"{net.topology.id} reads exactly one input, got {len(inputs)}")
+    if len(inputs) > task.max_length:
+        raise InputError("inputs", f"at most {task.max_length} steps for {task.id}, got {len(inputs)}")
+    if targets is None:
+        tokens = task.tokens_of(inputs)
+        if task.input_vocab is not None and tokens is None:
+            raise InputError(
+                "targets", "required when the inputs are vectors other than one-hot tokens"
+            )
+        task.input_matrix(inputs)  # names a bad token or vector before the rule sees it
+        targets = task.label(tokens or inputs, length)
+    example = Example(inputs, targets)
+    if length is not None and task.length_of(example) != length:
+        raise InputError("length", f"is {length}, but the inputs and targets give {task.length_of(example)}")
+    return example
+
+
+def _check_target_count(net: Network, n_in: int, n_out: int):
+    expected = {"one_to_one": 1, "many_to_one": 1, "many_to_many": n_in}.get(net.topology.id)
+    if expected is not None and n_out != expected:
+        raise InputError("targets", f"{net.topology.id} needs {expected} target(s), got {n_out}")
+    if n_out < 1:
+        raise InputError("targets", "expected at least one target")
+    steps = len(net.topology.plan(n_in, n_out))
+    if steps > 500:
+        raise InputError("length", f"encoder plus decoder is at most 500 steps, got {steps}")
+
+
+def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trace:
+    """Unroll `example` forward and backward through `net` and keep every step (batch of one)."""
+    task = net.task
+    _check_target_count(net, len(example.inputs), len(example.targets))
+    X = task.input_matrix(example.inputs)[:, None, :]  # (T_in, 1, I)
+    targets = task.target_array(example.targets)[:, None]  # (T_out, 1) or (T_out, 1, O)
+    with np.errstate(all="ignore"):  # overflow is caught as Diverged, not warned about
+        fw = Unroller(net, X, targets, teacher_forcing).run()
+        grads = backward(fw)
+    tokens = task.tokens_of(example.inputs)
+    return Trace(
+        network=net,
+        example=example,
+        teacher_forcing=teacher_forcing,
+        records=fw.records,
+        gradients=grads,
+        loss=fw.loss,
+        x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in fw.records],
+        dh_norm=np.linalg.norm(grads.dh[:, 0], axis=1),
+        grad_contrib=_grad_contributions(fw, grads),
+    )
+
+
+def _grad_contributions(fw: Unroller, grads: Gradients) -> dict:
+    """‖da_x,tᵀ x_t‖ = ‖da_x,t‖·‖x_t‖ (an outer product's norm), likewise for W_hh, b_ih, b_hh."""
+    norm = np.linalg.norm
+    da_x = norm(grads.da_x[:, 0], axis=1)  # (T,)
+    da_h = norm(grads.da_h[:, 0], axis=1)
+    x = np.zeros(len(fw.records))
+    given = [r.spec.given_index is not None for r in fw.records]
+    x[given] = norm(fw.inputs[:, 0], axis=1)  # the given inputs, read in order
+    for r in fw.records:
+        if r.spec.given_index is None:
+            x[r.t] = norm(r.x[0])
+    h_prev = norm(np.concatenate([r.h_prev for r in fw.records]), axis=1)
+    return {"W_ih": da_x * x, "W_hh": da_h * h_prev, "b_ih": da_x, "b_hh": da_h}
+
+
+def _x_label(task, spec, x, tokens):
+    if spec.source == "start":
+        return START_LABEL
+    if spec.source == "given":
+        return None if tokens is None else tokens[spec.given_index]
+    return None if task.output_vocab is None else task.output_vocab[int(x.argmax())]

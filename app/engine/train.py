@@ -1,0 +1,147 @@
+"""Training: Adam on mini-batches of the task's examples, with gradient clipping.
+
+Deterministic from a seed. A mini-batch holds `batch_size` examples; examples of equal length
+run side by side through one Unroller, and the batch's loss and gradient are the means over
+all its examples. Training feeds the targets back (teacher forcing); `evaluate` measures what a
+user sees, the network feeding back its own predictions.
+"""
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from functools import partial
+
+import numpy as np
+
+from .network import Network
+from .tree import leaves, tree_map
+from .unroll import Unroller, backward
+
+MAX_STEPS = 5000
+MAX_BATCH = 256
+MAX_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    steps: int = 300  # optimisation steps, one mini-batch each
+    learning_rate: float = 0.01  # Adam's step size
+    batch_size: int = 32  # examples per mini-batch
+    clip: float = 1.0  # the global gradient norm is clipped to this
+    seconds: float = 60.0  # stop after this much wall-clock time, whatever `steps` says
+    length: int | None = None  # every example this long; None: the task's natural lengths
+
+
+@dataclass(frozen=True)
+class Progress:
+    step: int  # 1-based optimisation step
+    loss: float  # the mini-batch's loss before this step's update
+    accuracy: float  # per-output accuracy on the mini-batch (R² for a regression task)
+    grad_norm: float  # global gradient norm before clipping
+
+
+def batch_arrays(net: Network, examples: list):
+    """Examples grouped by (input steps, output steps) into (T_in, b, I) inputs and targets."""
+    groups = defaultdict(list)
+    for ex in examples:
+        groups[(len(ex.inputs), len(ex.targets))].append(ex)
+    task = net.task
+    for group in groups.values():
+        X = np.stack([task.input_matrix(ex.inputs) for ex in group], axis=1)  # (T_in, b, I)
+        Y = np.stack([task.target_array(ex.targets) for ex in group], axis=1)  # (T_out, b[, O])
+        yield X, Y
+
+
+def _tally(net: Network, fw: Unroller):
+    """(correct outputs, outputs) for classification; (SSE, Σy, Σy², n) pieces for regression."""
+    outs = fw.output_records()
+    Y = np.array([r.y for r in outs])
+    T = np.array([r.target for r in outs])
+    if net.task.kind == "classification":
+        return np.array([(Y.argmax(axis=2) == T).sum(), T.size], dtype=float)
+    return np.array([((Y - T) ** 2).sum(), T.sum(), (T * T).sum(), T.size])
+
+
+def _score(kind: str, tally) -> float:
+    """Accuracy = correct / outputs; R² = 1 − SSE / Σ(y − ȳ)² for regression."""
+    if kind == "classification":
+        return float(tally[0] / tally[1])
+    sse, total, squares, n = tally
+    return float(1.0 - sse / max(squares - total * total / n, 1e-12))
+
+
+def _forward_groups(net: Network, examples: list, teacher_forcing: bool):
+    """(forward pass, share of the examples) for each group of equal-length examples."""
+    for X, Y in batch_arrays(net, examples):
+        yield Unroller(net, X, Y, teacher_forcing).run(), X.shape[1] / len(examples)
+
+
+def loss_and_grads(net: Network, examples: list):
+    """The mean loss over `examples` (teacher-forced), its gradient, and the score tally."""
+    loss, grads, tally = 0.0, None, 0.0
+    with np.errstate(all="ignore"):
+        for fw, share in _forward_groups(net, examples, teacher_forcing=True):
+            g = tree_map(partial(np.multiply, share), backward(fw).params)
+            grads = g if grads is None else tree_map(np.add, grads, g)
+            loss += share * fw.loss
+            tally = tally + _tally(net, fw)
+    return loss, grads, tally
+
+
+class Training:
+    """Iterate to train: each iteration is one Adam step and yields its Progress.
+
+    m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·m̂/(√v̂ + ε), with g clipped to norm `clip`.
+    Stops after `settings.steps` steps or `settings.seconds`; `network` holds the current params.
+    """
+
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+
+    def __init__(self, net: Network, settings: TrainSettings = TrainSettings(), seed: int = 0):
+        self.network = net
+        self.settings = settings
+        self.rng = np.random.default_rng(seed)
+        self._m = tree_map(np.zeros_like, net.params)
+        self._v = tree_map(np.zeros_like, net.params)
+        self.steps_done = 0
+
+    def __iter__(self):
+        s = self.settings
+        deadline = time.monotonic() + s.seconds
+        task = self.network.task
+        while self.steps_done < s.steps and time.monotonic() < deadline:
+            examples = [task.sample(self.rng, s.length) for _ in range(s.batch_size)]
+            loss, grads, tally = loss_and_grads(self.network, examples)
+            grad_norm = float(np.sqrt(sum((g * g).sum() for _, g in leaves(grads))))
+            scale = min(1.0, s.clip / grad_norm) if grad_norm > 0 else 1.0
+            self._adam(tree_map(partial(np.multiply, scale), grads))
+            self.steps_done += 1
+            yield Progress(self.steps_done, loss, _score(task.kind, tally), grad_norm)
+
+    def _adam(self, grads):
+        t, lr = self.steps_done + 1, self.settings.learning_rate
+        b1, b2 = self.beta1, self.beta2
+        self._m = tree_map(lambda m, g: b1 * m + (1 - b1) * g, self._m, grads)
+        self._v = tree_map(lambda v, g: b2 * v + (1 - b2) * g * g, self._v, grads)
+        step = tree_map(
+            lambda m, v: lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + self.eps),
+            self._m, self._v,
+        )
+        params = tree_map(lambda p, d: p - d, self.network.params, step)
+        self.network = replace(self.network, params=params)
+
+
+def evaluate(net: Network, examples: int = 500, seed: int = 1, length: int | None = None) -> dict:
+    """Loss and per-output accuracy (R² for regression) on fresh examples, the network feeding
+    back its own predictions as a user sees it."""
+    rng = np.random.default_rng(seed)
+    batch = [net.task.sample(rng, length) for _ in range(examples)]
+    loss, tally = 0.0, 0.0
+    with np.errstate(all="ignore"):
+        for fw, share in _forward_groups(net, batch, teacher_forcing=False):
+            loss += share * fw.loss
+            tally = tally + _tally(net, fw)
+    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally), "examples": examples}
+    if net.task.kind == "regression":
+        metrics["r2"] = metrics["accuracy"]
+    return metrics

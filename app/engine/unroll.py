@@ -1,0 +1,237 @@
+"""Unrolling through time: the forward pass one step at a time, then exact BPTT (DESIGN §3).
+
+`Unroller.step()` advances the network by one timestep and returns that step's record, so a
+caller can stop, inspect and continue; `run()` is nothing but `step()` until the plan is done.
+`backward()` then walks the records from the last step to the first (min-char-rnn's loop).
+
+Shapes: B examples of equal length side by side; I input, H hidden, O output, G gate blocks.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import Diverged
+from .network import Network
+from .topologies import StepSpec
+from .tree import leaves
+
+
+@dataclass(slots=True)
+class StepRecord:
+    t: int
+    spec: StepSpec
+    x: np.ndarray  # (B, I) the input the cell read
+    h_prev: np.ndarray  # (B, H)
+    h: np.ndarray  # (B, H)
+    c: np.ndarray | None  # (B, H), LSTM only
+    gates: np.ndarray | None  # (B, G·H) post-activation gates, blocks in the cell's gate order
+    cache: tuple  # what the cell's backward step needs
+    y: np.ndarray | None = None  # (B, O) output layer (logits for classification)
+    p: np.ndarray | None = None  # (B, O) softmax probabilities, classification only
+    target: np.ndarray | None = None  # (B,) class indices or (B, O) values
+    loss: np.ndarray | None = None  # (B,) loss_t of each example
+
+
+def output_forward(kind: str, y, target):
+    """Classification: p = softmax(y), loss = −log p[target] = logsumexp(y) − y[target].
+    Regression: p = None, loss = mean over dims of (y − target)². y is (…, O)."""
+    if kind == "regression":
+        d = y - target
+        return None, (d * d).mean(axis=-1)
+    m = y.max(axis=-1, keepdims=True)  # shift for a stable softmax
+    e = np.exp(y - m)
+    s = e.sum(axis=-1, keepdims=True)
+    loss = (np.log(s) + m)[..., 0] - _pick(y, target)
+    return e / s, loss
+
+
+def output_backward(kind: str, Y, P, targets):
+    """dloss_t/dy_t for stacked outputs (N, B, O): p − onehot(target), or 2(y − target)/O."""
+    if kind == "regression":
+        return 2.0 * (Y - targets) / Y.shape[2]
+    dY = P.copy()
+    dY.reshape(-1, dY.shape[-1])[np.arange(targets.size), targets.ravel()] -= 1.0
+    return dY
+
+
+def _pick(y, index):
+    """y[..., index] element by element: (…, O) and (…) class indices -> (…)."""
+    flat = y.reshape(-1, y.shape[-1])
+    return flat[np.arange(len(flat)), index.ravel()].reshape(index.shape)
+
+
+class Unroller:
+    """The forward pass of `net` over a batch, one timestep per `step()`.
+
+    inputs: (T_in, B, I) float64; targets: (T_out, B) class indices or (T_out, B, O) values.
+    A fed-back input is the previous prediction (one-hot of the argmax, or the value), or the
+    previous target when `teacher_forcing`; either way a constant for the gradient.
+    """
+
+    def __init__(self, net: Network, inputs, targets, teacher_forcing: bool = False):
+        self.net = net
+        self.inputs = inputs
+        self.targets = targets
+        self.teacher_forcing = teacher_forcing
+        self.plan = net.topology.plan(len(inputs), len(targets))
+        self.records: list[StepRecord] = []
+        B, H = inputs.shape[1], net.hidden_size
+        self._h = np.zeros((B, H))
+        self._c = np.zeros((B, H)) if net.cell.has_c else None
+        self._fed = None  # the input the next `fed` step reads
+        self._unchecked: list[StepRecord] = []  # steps whose outputs and overflow check wait
+        reader = next(s.part for s in self.plan if s.source == "given")
+        self._ax_given = net.cell.project_input(net.part_params(reader), inputs)  # (T_in, B, G·H)
+
+    @property
+    def done(self) -> bool:
+        return len(self.records) == len(self.plan)
+
+    def step(self, defer: bool = False) -> StepRecord:
+        """Advance one timestep: read x_t, update h (and c), and at an output step y, p, loss.
+
+        With `defer`, what no later step reads (an output that is not fed back, the overflow
+        check) waits for `finish()`, which does it for all waiting steps in one batch."""
+        net, t = self.net, len(self.records)
+        spec = self.plan[t]
+        p = net.part_params(spec.part)
+        if spec.source == "given":
+            x, ax = self.inputs[spec.given_index], self._ax_given[spec.given_index]
+        else:
+            x = self._fed if spec.source == "fed" else np.zeros((self._h.shape[0], net.output_size))
+            ax = net.cell.project_input(p, x)
+        h_prev = self._h
+        self._h, self._c, gates, cache = net.cell.forward(p, ax, h_prev, self._c)
+        record = StepRecord(t, spec, x, h_prev, self._h, self._c, gates, cache)
+        self.records.append(record)
+        self._unchecked.append(record)
+        next_is_fed = t + 1 < len(self.plan) and self.plan[t + 1].source == "fed"
+        if not defer or next_is_fed:
+            self.finish()
+        return record
+
+    def finish(self):
+        """Outputs y_t = W_hy h_t + b_y, p_t, loss_t of the waiting steps, in one batch, and the
+        overflow check: Diverged names the first step whose h, c, y or loss is not finite."""
+        net, waiting = self.net, self._unchecked
+        if not waiting:
+            return
+        self._unchecked = []
+        for name in ("h", "c"):
+            if name == "c" and not net.cell.has_c:
+                continue
+            finite = np.isfinite(np.array([getattr(r, name) for r in waiting]))
+            if not finite.all():
+                bad = np.flatnonzero(~finite.reshape(len(waiting), -1).all(axis=1))[0]
+                raise Diverged(waiting[bad].t, "forward", name)
+        outs = [r for r in waiting if r.spec.output_index is not None]
+        if not outs:
+            return
+        target = self.targets[[r.spec.output_index for r in outs]]  # (N, B) or (N, B, O)
+        Y = np.array([r.h for r in outs]) @ net.params["W_hy"].T + net.params["b_y"]  # (N, B, O)
+        P, loss = output_forward(net.task.kind, Y, target)
+        for n, r in enumerate(outs):
+            r.y, r.p, r.target, r.loss = Y[n], None if P is None else P[n], target[n], loss[n]
+        finite = np.isfinite(loss).all(axis=1)
+        if not finite.all():
+            bad = outs[np.flatnonzero(~finite)[0]]
+            raise Diverged(bad.t, "forward", "y" if np.isfinite(bad.y).all() else "loss")
+        last = outs[-1]  # the step the next fed-back input comes from
+        if net.task.kind == "regression":
+            self._fed = last.target if self.teacher_forcing else last.y
+        else:
+            fed = last.target if self.teacher_forcing else last.y.argmax(axis=1)
+            self._fed = np.eye(net.output_size)[fed]
+
+    def run(self) -> "Unroller":
+        """Every remaining step, then what waits for `finish()` in one batch."""
+        while not self.done:
+            self.step(defer=True)
+        self.finish()
+        return self
+
+    def output_records(self) -> list[StepRecord]:
+        return [r for r in self.records if r.spec.output_index is not None]
+
+    @property
+    def loss(self) -> float:
+        """L = mean of loss_t over the output steps (and over the batch)."""
+        return float(np.mean([r.loss for r in self.output_records()]))
+
+
+@dataclass
+class Gradients:
+    params: dict  # dL/dparam, nested like the parameters
+    dh: np.ndarray  # (T, B, H) total dL/dh_t: through the output at t and through every later step
+    dc: np.ndarray | None  # (T, B, H) total dL/dc_t, LSTM only
+    da_x: np.ndarray  # (T, B, G·H) dL/d(input projection); step t's term in dW_ih is da_x[t]ᵀ x_t
+    da_h: np.ndarray  # (T, B, G·H) dL/d(recurrent projection); its term in dW_hh is da_h[t]ᵀ h_{t−1}
+
+
+def backward(fw: Unroller) -> Gradients:
+    """Exact BPTT through the whole sequence; the fed-back inputs are constants."""
+    net, records = fw.net, fw.records
+    kind, cell = net.task.kind, net.cell
+    outs = fw.output_records()
+    B, H, T = fw.inputs.shape[1], net.hidden_size, len(records)
+
+    Y = np.array([r.y for r in outs])  # (N, B, O)
+    P = np.array([r.p for r in outs]) if kind == "classification" else None
+    dY = output_backward(kind, Y, P, np.array([r.target for r in outs]))
+    dY /= len(outs) * B  # L is the mean over output steps and examples
+    H_all = np.array([r.h for r in records])  # (T, B, H)
+    out_steps = [r.t for r in outs]
+    grads = {
+        "W_hy": dY.reshape(-1, dY.shape[2]).T @ H_all[out_steps].reshape(-1, H),  # Σ_t dy_tᵀ h_t
+        "b_y": dY.sum(axis=(0, 1)),
+    }
+    dh_out = dY @ net.params["W_hy"]  # (N, B, H) dL/dh_t through the output at t
+
+    GH = cell.blocks * H
+    dh_all, dc_all, da_x_all, da_h_all = [None] * T, [None] * T, [None] * T, [None] * T
+    dh_next = np.zeros((B, H))  # dL/dh_t through step t+1
+    dc_next = np.zeros((B, H)) if cell.has_c else None
+    part_params = {part: net.part_params(part) for part in net.topology.parts}
+    for t in reversed(range(T)):
+        r = records[t]
+        k = r.spec.output_index
+        dh = dh_next if k is None else dh_next + dh_out[k]  # total dL/dh_t
+        dh_all[t] = dh
+        da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = cell.backward(
+            part_params[r.spec.part], r.cache, dh, dc_next
+        )
+    dh_all = np.array(dh_all)  # (T, B, H)
+    dc_all = np.array(dc_all) if cell.has_c else None
+    da_x, da_h = np.array(da_x_all), np.array(da_h_all)  # (T, B, G·H)
+    _check_finite_backward(dh_all, dc_all)
+
+    H_prev = np.concatenate([records[0].h_prev[None], H_all[:-1]])  # (T, B, H) h_{t−1}
+    for part in net.topology.parts:
+        steps = [t for t in range(T) if records[t].spec.part == part]
+        X = np.array([records[t].x for t in steps])  # (n, B, I)
+        part_grads = {
+            "W_ih": da_x[steps].reshape(-1, GH).T @ X.reshape(-1, X.shape[2]),  # Σ_t da_x,tᵀ x_t
+            "W_hh": da_h[steps].reshape(-1, GH).T @ H_prev[steps].reshape(-1, H),
+            "b_ih": da_x[steps].sum(axis=(0, 1)),
+            "b_hh": da_h[steps].sum(axis=(0, 1)),
+        }
+        if part is None:
+            grads.update(part_grads)
+        else:
+            grads[part] = part_grads
+    for key, value in leaves(grads):
+        if not np.isfinite(value).all():
+            raise Diverged(0, "backward", f"the gradient of {key}")
+    return Gradients(grads, dh_all, dc_all, da_x, da_h)
+
+
+def _check_finite_backward(dh_all, dc_all):
+    """Diverged at the first step (walking backward) whose dL/dh or dL/dc overflowed."""
+    for name, values in (("dL/dh", dh_all), ("dL/dc", dc_all)):
+        if values is None:
+            continue
+        bad = ~np.isfinite(values).reshape(len(values), -1).all(axis=1)
+        if bad.any():
+            raise Diverged(int(np.flatnonzero(bad)[-1]), "backward", name)
+
