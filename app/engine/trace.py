@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
+from .errors import Diverged, InputError
 from .network import Network
 from .tasks import Example
 from .unroll import Gradients, StepRecord, Unroller, backward
@@ -81,6 +81,9 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         fw = Unroller(net, X, targets, teacher_forcing).run()
         grads = backward(fw)
     tokens = task.tokens_of(example.inputs)
+    dh_norm = row_norms(grads.dh[:, 0])
+    contrib = _grad_contributions(fw, grads)
+    _check_finite_norms(dh_norm, contrib)
     return Trace(
         network=net,
         example=example,
@@ -89,24 +92,37 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         gradients=grads,
         loss=fw.loss,
         x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in fw.records],
-        dh_norm=np.linalg.norm(grads.dh[:, 0], axis=1),
-        grad_contrib=_grad_contributions(fw, grads),
+        dh_norm=dh_norm,
+        grad_contrib=contrib,
     )
 
 
 def _grad_contributions(fw: Unroller, grads: Gradients) -> dict:
     """‖da_x,tᵀ x_t‖ = ‖da_x,t‖·‖x_t‖ (an outer product's norm), likewise for W_hh, b_ih, b_hh."""
-    norm = np.linalg.norm
-    da_x = norm(grads.da_x[:, 0], axis=1)  # (T,)
-    da_h = norm(grads.da_h[:, 0], axis=1)
+    da_x = row_norms(grads.da_x[:, 0])  # (T,)
+    da_h = row_norms(grads.da_h[:, 0])
     x = np.zeros(len(fw.records))
     given = [r.spec.given_index is not None for r in fw.records]
-    x[given] = norm(fw.inputs[:, 0], axis=1)  # the given inputs, read in order
+    x[given] = row_norms(fw.inputs[:, 0])  # the given inputs, read in order
     for r in fw.records:
         if r.spec.given_index is None:
-            x[r.t] = norm(r.x[0])
-    h_prev = norm(np.concatenate([r.h_prev for r in fw.records]), axis=1)
+            x[r.t] = row_norms(r.x)[0]
+    h_prev = row_norms(np.concatenate([r.h_prev for r in fw.records]))
     return {"W_ih": da_x * x, "W_hh": da_h * h_prev, "b_ih": da_x, "b_hh": da_h}
+
+
+def row_norms(a):
+    """‖row‖ of a (T, n) array, as m·‖row/m‖ with m = max |row| so the squares cannot overflow."""
+    m = np.abs(a).max(axis=1)
+    return m * np.sqrt(np.square(a / np.where(m > 0, m, 1.0)[:, None]).sum(axis=1))
+
+
+def _check_finite_norms(dh_norm, contrib):
+    """A norm too large for float64 is an overflow like any other: Diverged at its step."""
+    terms = [(f"the step's term of d{key}", values) for key, values in contrib.items()]
+    for name, values in [("‖dL/dh‖", dh_norm), *terms]:
+        if not np.isfinite(values).all():
+            raise Diverged(int(np.flatnonzero(~np.isfinite(values))[-1]), "backward", name)
 
 
 def _x_label(task, spec, x, tokens):

@@ -221,8 +221,9 @@ def backward(fw: Unroller) -> Gradients:
         else:
             grads[part] = part_grads
     for key, value in leaves(grads):
-        if not np.isfinite(value).all():
-            raise Diverged(0, "backward", f"the gradient of {key}")
+        if not np.isfinite(value).all():  # a sum over steps overflowed: name its largest term
+            step = int(np.abs(da_x).reshape(T, -1).max(axis=1).argmax())
+            raise Diverged(step, "backward", f"the gradient of {key}")
     return Gradients(grads, dh_all, dc_all, da_x, da_h)
 
 
