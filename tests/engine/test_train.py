@@ -1,0 +1,46 @@
+"""Adam training: deterministic, it learns, it is bounded, and evaluation feeds predictions back."""
+
+import numpy as np
+import pytest
+
+from app.engine.network import build_network
+from app.engine.train import TrainSettings, Training, evaluate
+
+
+def run(seed=0, steps=60, **kw):
+    net = build_network("many_to_one", "gru", hidden_size=8, seed=seed)
+    training = Training(net, TrainSettings(steps=steps, learning_rate=0.02, batch_size=16, **kw), seed)
+    return training, list(training)
+
+
+def test_training_lowers_the_loss_and_is_deterministic():
+    training, progress = run()
+    assert [p.step for p in progress] == list(range(1, 61))
+    first, last = np.mean([p.loss for p in progress[:5]]), np.mean([p.loss for p in progress[-5:]])
+    assert last < 0.7 * first
+    again, progress_again = run()
+    assert [p.loss for p in progress] == [p.loss for p in progress_again]
+    np.testing.assert_array_equal(training.network.params["W_hh"], again.network.params["W_hh"])
+    assert all(0 <= p.accuracy <= 1 and p.grad_norm > 0 for p in progress)
+
+
+def test_training_is_bounded_in_seconds():
+    _, progress = run(steps=10_000, seconds=0.3)
+    assert 0 < len(progress) < 10_000
+
+
+def test_clipping_limits_each_update():
+    net = build_network("many_to_many", "rnn", "relu", hidden_size=8, seed=0, recurrent_scale=2.5)
+    training = Training(net, TrainSettings(steps=1, learning_rate=0.1, clip=1e-3, length=20), 0)
+    before = net.params["W_hh"].copy()
+    (progress,) = list(training)
+    assert progress.grad_norm > 1e-3
+    # Adam's first step moves each weight by lr·sign(g) whatever the clip: the clip only rescales g
+    assert np.abs(training.network.params["W_hh"] - before).max() == pytest.approx(0.1, rel=1e-3)
+
+
+def test_evaluate_regression_reports_r2():
+    net = build_network("one_to_many", "lstm", hidden_size=4, seed=0)
+    metrics = evaluate(net, examples=20)
+    assert set(metrics) == {"loss", "accuracy", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
+    assert metrics["r2"] < 0.5  # untrained

@@ -1,0 +1,42 @@
+"""The `unroll` command and `python -m app`."""
+
+import json
+import subprocess
+import sys
+
+from app.cli import main, parse_inputs
+
+
+def test_parse_inputs():
+    assert parse_inputs("the movie was good") == ["the", "movie", "was", "good"]
+    assert parse_inputs("0.5,-0.25") == [[0.5, -0.25]]
+
+
+def test_trace_prints_the_api_shape(capsysbinary):
+    main(["trace", "--task", "sentiment", "--cell", "lstm", "--hidden-size", "4",
+          "--inputs", "it was not good"])
+    data = json.loads(capsysbinary.readouterr().out)
+    assert data["topology"] == "many_to_one" and data["cell"] == "lstm"
+    assert [s["x_label"] for s in data["steps"]] == ["it", "was", "not", "good"]
+    assert data["steps"][-1]["target_label"] == "negative"
+    assert set(data["steps"][0]["gates"]) == {"i", "f", "g", "o"}
+    assert len(data["grads"]["W_hh"]) == 16 and data["loss"] > 0
+
+
+def test_trace_of_a_preset_and_a_bad_token(capsysbinary):
+    main(["trace", "--preset", "reverse-gru", "--inputs", "cat dog red"])
+    data = json.loads(capsysbinary.readouterr().out)
+    assert [s["x_label"] for s in data["steps"][4:]] == ["red", "dog"]  # fed back: it has learnt
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "trace", "--task", "sentiment", "--inputs", "it was gud"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 2 and "'gud' is not in the vocabulary" in result.stderr
+
+
+def test_train_saves_params_that_trace_reads(tmp_path, capsysbinary):
+    out = tmp_path / "trained.json"
+    main(["train", "--task", "same_sign", "--hidden-size", "4", "--steps", "30", "--out", str(out)])
+    saved = json.loads(out.read_text())
+    assert saved["config"]["task"] == "same_sign" and len(saved["params"]["W_ih"]) == 4
+    assert 0 <= saved["accuracy"] <= 1
