@@ -54,6 +54,11 @@ class Cell:
         """ax = x W_ihᵀ + b_ih + b_hh, (…, G·H): the part of the pre-activation known before h."""
         return x @ p["W_ih"].T + (p["b_ih"] + p["b_hh"])
 
+    def gates_by_name(self, gates) -> dict:
+        """(G·H,) post-activation gates -> {name: (H,) block}."""
+        H = len(gates) // self.blocks
+        return {name: gates[k * H : (k + 1) * H] for k, name in enumerate(self.gate_names)}
+
 
 class RNN(Cell):
     id = "rnn"

@@ -18,8 +18,7 @@ def dumps(data) -> bytes:
 def trace_json(tr: Trace) -> dict:
     """The `/api/trace` response: configuration, params, every step, loss and gradients."""
     net, grads = tr.network, tr.gradients
-    H, task = net.hidden_size, net.task
-    names = net.cell.gate_names
+    task = net.task
     contrib = tr.grad_contrib
     steps = []
     for r, x_label in zip(tr.records, tr.x_labels, strict=True):
@@ -31,9 +30,7 @@ def trace_json(tr: Trace) -> dict:
             "x_label": x_label,
             "h": r.h[0],
             "c": None if r.c is None else r.c[0],
-            "gates": None
-            if r.gates is None
-            else {name: r.gates[0, k * H : (k + 1) * H] for k, name in enumerate(names)},
+            "gates": None if r.gates is None else net.cell.gates_by_name(r.gates[0]),
             "y": None,
             "p": None,
             "target": None,

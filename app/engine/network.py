@@ -118,6 +118,18 @@ def check_params(params, shapes: dict, field: str = "params") -> dict:
     return checked
 
 
+def checked_cell(cell: str, activation: str) -> Cell:
+    """The cell from its registry, once `cell` and `activation` are known to go together."""
+    if cell not in CELLS:
+        raise InputError("cell", f"unknown {cell!r}; allowed {list(CELLS)}")
+    activations = CELLS[cell][0]
+    if activation not in activations:
+        raise InputError(
+            "activation", f"{activation!r} is not allowed with {cell}; allowed {list(activations)}"
+        )
+    return make_cell(cell, activation)
+
+
 def build_network(
     topology: str,
     cell: str,
@@ -131,13 +143,7 @@ def build_network(
     """Look every id up in its registry, check every size, then initialise or check `params`."""
     if topology not in TOPOLOGIES:
         raise InputError("topology", f"unknown {topology!r}; allowed {list(TOPOLOGIES)}")
-    if cell not in CELLS:
-        raise InputError("cell", f"unknown {cell!r}; allowed {list(CELLS)}")
-    activations = CELLS[cell][0]
-    if activation not in activations:
-        raise InputError(
-            "activation", f"{activation!r} is not allowed with {cell}; allowed {list(activations)}"
-        )
+    the_cell = checked_cell(cell, activation)
     task = DEFAULT_TASK[topology] if task is None else task
     if task not in TASKS or TASKS[task].topology != topology:
         allowed = [t.id for t in TASKS.values() if t.topology == topology]
@@ -148,7 +154,7 @@ def build_network(
         raise InputError("seed", f"must be 0 to {MAX_SEED}, got {seed}")
     if recurrent_scale is not None and not (np.isfinite(recurrent_scale) and recurrent_scale >= 0):
         raise InputError("recurrent_scale", f"must be a finite number >= 0, got {recurrent_scale}")
-    the_topology, the_cell, the_task = TOPOLOGIES[topology], make_cell(cell, activation), TASKS[task]
+    the_topology, the_task = TOPOLOGIES[topology], TASKS[task]
     shapes = param_shapes(the_topology, the_cell, the_task, hidden_size)
     if params is None:
         params = init_params(shapes, hidden_size, seed, the_cell.blocks, recurrent_scale)

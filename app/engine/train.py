@@ -20,6 +20,7 @@ from .unroll import Unroller, backward
 MAX_STEPS = 5000
 MAX_BATCH = 256
 MAX_SECONDS = 120.0
+MAX_STEP_WORK = 250_000_000  # B·T·G·H·(I + H + O) per optimisation step: about 0.1 to 0.3 s here
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,16 @@ class TrainSettings:
     clip: float = 1.0  # the global gradient norm is clipped to this
     seconds: float = 60.0  # stop after this much wall-clock time, whatever `steps` says
     length: int | None = None  # every example this long; None: the task's natural lengths
+
+
+def step_work(net: Network, settings: TrainSettings) -> int:
+    """A measure of one optimisation step's arithmetic, to keep live training steps short."""
+    task = net.task
+    steps = settings.length or task.lengths[1]
+    if net.topology.id == "seq2seq":
+        steps *= 2  # the decoder writes as many steps as the encoder reads
+    per_step = net.cell.blocks * net.hidden_size * (task.input_size + net.hidden_size + task.output_size)
+    return settings.batch_size * steps * per_step
 
 
 @dataclass(frozen=True)

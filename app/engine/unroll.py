@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cells import Cell
 from .errors import Diverged
 from .network import Network
 from .topologies import StepSpec
@@ -39,11 +40,16 @@ def output_forward(kind: str, y, target):
     if kind == "regression":
         d = y - target
         return None, (d * d).mean(axis=-1)
-    m = y.max(axis=-1, keepdims=True)  # shift for a stable softmax
+    p, logsumexp = softmax(y)
+    return p, logsumexp - _pick(y, target)
+
+
+def softmax(y):
+    """p = e^y / Σ e^y and log Σ e^y over the last axis, shifted by max(y) so neither overflows."""
+    m = y.max(axis=-1, keepdims=True)
     e = np.exp(y - m)
     s = e.sum(axis=-1, keepdims=True)
-    loss = (np.log(s) + m)[..., 0] - _pick(y, target)
-    return e / s, loss
+    return e / s, (np.log(s) + m)[..., 0]
 
 
 def output_backward(kind: str, Y, P, targets):
@@ -158,6 +164,28 @@ class Unroller:
     def loss(self) -> float:
         """L = mean of loss_t over the output steps (and over the batch)."""
         return float(np.mean([r.loss for r in self.output_records()]))
+
+
+def step_once(cell: Cell, p: dict, x, h, c=None, kind: str = "classification") -> dict:
+    """One timestep outside any sequence, with the arithmetic of `Unroller.step`: x, h, c are
+    (I,), (H,), (H,); `p` holds W_ih W_hh b_ih b_hh, and W_hy b_y when an output is wanted."""
+    with np.errstate(all="ignore"):
+        ax = cell.project_input(p, x[None, None])[0]  # as Unroller projects a (T, B, I) sequence
+        h_new, c_new, gates, _ = cell.forward(p, ax, h[None], None if c is None else c[None])
+        y = probs = None
+        if "W_hy" in p:
+            y = (h_new[None] @ p["W_hy"].T + p["b_y"])[0]  # as Unroller.finish stacks outputs
+            probs = softmax(y)[0] if kind == "classification" else None
+    for name, value in (("h", h_new), ("c", c_new), ("y", y)):
+        if value is not None and not np.isfinite(value).all():
+            raise Diverged(0, "forward", name)
+    return {
+        "h": h_new[0],
+        "c": None if c_new is None else c_new[0],
+        "gates": None if gates is None else cell.gates_by_name(gates[0]),
+        "y": None if y is None else y[0],
+        "p": None if probs is None else probs[0],
+    }
 
 
 @dataclass

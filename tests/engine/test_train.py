@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.engine.network import build_network
-from app.engine.train import TrainSettings, Training, evaluate
+from app.engine.train import Training, TrainSettings, evaluate
 
 
 def run(seed=0, steps=60, **kw):

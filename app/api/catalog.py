@@ -1,0 +1,36 @@
+"""What exists: health, the five topologies, the tasks."""
+
+from fastapi import APIRouter
+
+from .. import __version__
+from ..engine.tasks import TASKS
+from ..engine.topologies import TOPOLOGIES
+from .respond import json_response
+from .schemas import Health, TaskInfo, TopologyInfo
+
+router = APIRouter(prefix="/api", tags=["catalog"])
+
+TOPOLOGY_LIST = [
+    {"id": t.id, "name": t.name, "description": t.description, "example": t.example,
+     "tasks": [task.id for task in TASKS.values() if task.topology == t.id]}
+    for t in TOPOLOGIES.values()
+]
+TASK_LIST = [task.describe() for task in TASKS.values()]
+
+
+@router.get("/health", response_model=Health)
+async def health():
+    """Liveness: answered by the event loop, never queued behind engine work."""
+    return {"status": "ok", "version": __version__}
+
+
+@router.get("/topologies", response_model=list[TopologyInfo])
+async def topologies():
+    """The five input/output topologies, each with its example task."""
+    return json_response(TOPOLOGY_LIST)
+
+
+@router.get("/tasks", response_model=list[TaskInfo])
+async def tasks():
+    """Every task: its topology, rule, vocabulary or value range, sizes and an example."""
+    return json_response(TASK_LIST)

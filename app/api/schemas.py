@@ -1,0 +1,242 @@
+"""Request and response schemas of the JSON API (DESIGN §4), for validation and for `/docs`.
+
+Requests are validated strictly: a number must be a JSON number (not a string or a boolean) and
+finite, a flag a JSON boolean. Responses are documented here but written straight from the
+engine's arrays (see `app.engine.export`), which is both exact and fast.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..engine.network import MAX_HIDDEN, MAX_SEED
+from ..engine.tasks import MAX_STEPS, TASKS
+from ..engine.topologies import TOPOLOGIES
+from ..engine.train import MAX_BATCH, MAX_SECONDS, TrainSettings
+from ..engine.train import MAX_STEPS as MAX_TRAIN_STEPS
+
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Vector = list[Number]
+Matrix = list[Vector]
+TopologyId = Literal[tuple(TOPOLOGIES)]
+TaskId = Literal[tuple(TASKS)]
+CellId = Literal["rnn", "lstm", "gru"]
+ActivationId = Literal["tanh", "relu"]
+MAX_TRACE_STEPS = MAX_STEPS
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CellParams(Strict):
+    """One cell's parameters, PyTorch's layout: G gate blocks of H rows (G = 1, 4, 3)."""
+
+    W_ih: Matrix = Field(description="(G·H, I) input-to-hidden weights")
+    W_hh: Matrix = Field(description="(G·H, H) hidden-to-hidden weights")
+    b_ih: Vector = Field(description="(G·H,)")
+    b_hh: Vector = Field(description="(G·H,)")
+
+
+class Params(Strict):
+    """All parameters: the cell's keys at top level, or `encoder` and `decoder` for seq2seq,
+    and the output layer `W_hy` (O, H), `b_y` (O,)."""
+
+    W_ih: Matrix | None = None
+    W_hh: Matrix | None = None
+    b_ih: Vector | None = None
+    b_hh: Vector | None = None
+    encoder: CellParams | None = None
+    decoder: CellParams | None = None
+    W_hy: Matrix
+    b_y: Vector
+
+    def as_engine(self) -> dict:
+        return self.model_dump(exclude_none=True)
+
+
+class NetworkConfig(Strict):
+    topology: TopologyId = Field("many_to_one", description="one of the five topologies")
+    cell: CellId = "rnn"
+    activation: ActivationId = Field("tanh", description="rnn: tanh or relu; lstm and gru: tanh")
+    hidden_size: int = Field(8, ge=1, le=MAX_HIDDEN)
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="initialisation and sampled example")
+    task: TaskId | None = Field(None, description="default: the topology's own task")
+    length: int | None = Field(
+        None, ge=1, le=MAX_TRACE_STEPS,
+        description="input steps (one_to_many: outputs; seq2seq: source steps)",
+    )
+    recurrent_scale: Number | None = Field(
+        None, ge=0, le=1e6, description="spectral radius of each gate block of W_hh"
+    )
+    params: Params | None = Field(None, description="replaces the seeded weights")
+
+
+Token = Annotated[str, Field(max_length=64)]
+
+
+class TraceRequest(NetworkConfig):
+    teacher_forcing: bool = Field(False, description="feed back targets instead of predictions")
+    inputs: list[Token | Vector] | None = Field(
+        None, min_length=1, max_length=MAX_TRACE_STEPS,
+        description="tokens of the task's vocabulary, or vectors; omitted: sampled from seed",
+    )
+    targets: list[Token | Annotated[int, Field(ge=0)] | Vector] | None = Field(
+        None, min_length=1, max_length=MAX_TRACE_STEPS,
+        description="tokens, class indices or vectors; omitted: the task's rule labels the inputs",
+    )
+    preset: str | None = Field(None, max_length=100, description="a preset's configuration and weights")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"topology": "many_to_one", "cell": "lstm", "hidden_size": 8, "seed": 0,
+                 "inputs": ["the", "movie", "was", "not", "good"]},
+                {"preset": "reverse-gru", "inputs": ["cat", "dog", "red"]},
+            ]
+        }
+    )
+
+
+class StepParams(CellParams):
+    """One cell's parameters, and the output layer when an output is wanted."""
+
+    W_hy: Matrix | None = Field(None, description="(O, H)")
+    b_y: Vector | None = Field(None, description="(O,)")
+
+
+class StepRequest(Strict):
+    cell: CellId = "rnn"
+    activation: ActivationId = "tanh"
+    params: StepParams
+    x: Vector = Field(min_length=1, max_length=4096)
+    h: Vector | None = Field(None, description="zeros when omitted")
+    c: Vector | None = Field(None, description="LSTM cell state; zeros when omitted")
+    kind: Literal["classification", "regression"] = Field(
+        "classification", description="p = softmax(y) is given for classification"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"cell": "rnn", "params": {"W_ih": [[0.5]], "W_hh": [[0.8]], "b_ih": [0.1],
+                                           "b_hh": [-0.2]}, "x": [1.0], "h": [0.0]}
+            ]
+        }
+    )
+
+
+class TrainRequest(NetworkConfig):
+    steps: int = Field(TrainSettings.steps, ge=1, le=MAX_TRAIN_STEPS)
+    learning_rate: Number = Field(TrainSettings.learning_rate, gt=0, le=1)
+    batch_size: int = Field(TrainSettings.batch_size, ge=1, le=MAX_BATCH)
+    seconds: Number = Field(30.0, gt=0, le=MAX_SECONDS, description="wall-clock bound")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"topology": "many_to_one", "cell": "gru", "hidden_size": 16,
+                                         "steps": 200, "learning_rate": 0.01}]}
+    )
+
+
+# --- responses (documentation; the routes write the engine's arrays directly) ----------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+class TopologyInfo(BaseModel):
+    id: str
+    name: str
+    description: str
+    example: str
+    tasks: list[str]
+
+
+class TaskInfo(BaseModel):
+    id: str
+    topology: str
+    name: str
+    rule: str
+    why_memory: str
+    kind: Literal["classification", "regression"]
+    input_vocab: list[str] | None
+    output_vocab: list[str] | None
+    input_size: int
+    output_size: int
+    value_range: list[float] | None
+    lengths: list[int]
+    max_length: int
+    example: dict
+
+
+class Step(BaseModel):
+    t: int
+    role: Literal["step", "encoder", "decoder"]
+    x: list[float]
+    x_label: str | None
+    h: list[float]
+    c: list[float] | None
+    gates: dict[str, list[float]] | None
+    y: list[float] | None
+    p: list[float] | None
+    target: int | list[float] | None
+    target_label: str | None
+    loss: float | None
+    dh: list[float] = Field(description="total dL/dh_t: through the output at t and every later step")
+    dc: list[float] | None = Field(description="total dL/dc_t (LSTM)")
+    dh_norm: float
+    grad_contrib: dict[str, float] = Field(
+        description="‖this step's term‖ in the gradient of W_ih, W_hh, b_ih, b_hh"
+    )
+
+
+class NetworkInfo(BaseModel):
+    topology: str
+    cell: str
+    activation: str
+    task: str
+    kind: str
+    input_size: int
+    hidden_size: int
+    output_size: int
+    gate_names: list[str]
+    input_vocab: list[str] | None
+    output_vocab: list[str] | None
+
+
+class TraceResponse(NetworkInfo):
+    teacher_forcing: bool
+    params: dict
+    steps: list[Step]
+    loss: float
+    grads: dict = Field(description="same keys and shapes as params")
+
+
+class StepResponse(BaseModel):
+    h: list[float]
+    c: list[float] | None
+    gates: dict[str, list[float]] | None
+    y: list[float] | None
+    p: list[float] | None
+
+
+class PresetSummary(BaseModel):
+    id: str
+    config: dict
+    accuracy: float
+
+
+class Preset(PresetSummary):
+    params: dict
+
+
+class ErrorItem(BaseModel):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorResponse(BaseModel):
+    detail: list[ErrorItem] | str

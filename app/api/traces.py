@@ -1,0 +1,61 @@
+"""The heart: a whole trace forward and backward, and one stateless step."""
+
+import numpy as np
+from fastapi import APIRouter
+
+from ..engine.errors import InputError
+from ..engine.export import dumps, trace_json
+from ..engine.network import check_params, checked_cell
+from ..engine.trace import choose_example, trace
+from ..engine.unroll import step_once
+from .convert import network_from
+from .limits import TRACE_POOL
+from .respond import json_response
+from .schemas import ErrorResponse, StepRequest, StepResponse, TraceRequest, TraceResponse
+
+router = APIRouter(prefix="/api", tags=["trace"])
+ERRORS = {400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+          422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+
+
+def _trace_bytes(req: TraceRequest) -> bytes:
+    net = network_from(req, req.preset)
+    example = choose_example(net, req.inputs, req.targets, req.length, req.seed)
+    return dumps(trace_json(trace(net, example, req.teacher_forcing)))
+
+
+@router.post("/trace", response_model=TraceResponse, responses=ERRORS)
+async def post_trace(req: TraceRequest):
+    """Unroll one example: every step's x, h, c, gates, y, p, loss and dL/dh, and all gradients."""
+    return json_response(await TRACE_POOL.run(_trace_bytes, req))
+
+
+def _step(req: StepRequest) -> dict:
+    cell = checked_cell(req.cell, req.activation)
+    given = req.params.model_dump(exclude_none=True)
+    if ("W_hy" in given) != ("b_y" in given):
+        raise InputError("params", "give both W_hy and b_y for an output, or neither")
+    G, I = cell.blocks, len(req.x)
+    H = len(req.h) if req.h is not None else len(req.params.W_hh[0]) if req.params.W_hh else 0
+    if not 1 <= H <= 256:
+        raise InputError("h", f"hidden size must be 1 to 256, got {H}")
+    shapes = {"W_ih": (G * H, I), "W_hh": (G * H, H), "b_ih": (G * H,), "b_hh": (G * H,)}
+    if "W_hy" in given:
+        O = len(req.params.b_y)
+        shapes |= {"W_hy": (O, H), "b_y": (O,)}
+    p = check_params(given, shapes)
+    h = np.zeros(H) if req.h is None else np.asarray(req.h, dtype=float)
+    if req.c is not None and req.cell != "lstm":
+        raise InputError("c", f"only an lstm has a cell state c; {req.cell} does not")
+    c = None
+    if req.cell == "lstm":
+        c = np.zeros(H) if req.c is None else np.asarray(req.c, dtype=float)
+        if c.shape != (H,):
+            raise InputError("c", f"expected {H} numbers like h, got {len(c)}")
+    return step_once(cell, p, np.asarray(req.x, dtype=float), h, c, req.kind)
+
+
+@router.post("/step", response_model=StepResponse, responses=ERRORS)
+async def post_step(req: StepRequest):
+    """One timestep from a given state: h, c, gates, and y, p when W_hy, b_y are given."""
+    return json_response(await TRACE_POOL.run(_step, req))

@@ -1,0 +1,95 @@
+"""Live training, streamed as newline-delimited JSON while it runs.
+
+The training runs on the training pool's thread, one Adam step at a time; each step's progress
+crosses to the event loop and goes out as a line. When the response ends for any reason (done,
+client gone, server stopping) the thread is told to stop, and it does before its next step.
+"""
+
+import asyncio
+import threading
+from dataclasses import asdict
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from ..engine.errors import Diverged, InputError
+from ..engine.export import dumps
+from ..engine.train import MAX_STEP_WORK, Training, TrainSettings, evaluate, step_work
+from .convert import network_from
+from .limits import TRAIN_POOL
+from .schemas import ErrorResponse, TrainRequest
+
+router = APIRouter(prefix="/api", tags=["train"])
+
+NDJSON_DOC = {
+    200: {
+        "description": "Newline-delimited JSON: `progress` lines, then one `done` line "
+        "(or an `error` line if the network diverged)",
+        "content": {"application/x-ndjson": {"example": (
+            '{"type":"progress","step":1,"loss":1.09,"accuracy":0.41,"grad_norm":0.8}\n'
+            '{"type":"done","params":{"W_ih":[[0.1]]},"metrics":{"loss":0.02,"accuracy":0.99}}\n'
+        )}},
+    },
+    422: {"model": ErrorResponse},
+    503: {"model": ErrorResponse},
+}
+
+
+class TrainingStream(StreamingResponse):
+    """A streaming response that stops its training whenever the response ends."""
+
+    def __init__(self, lines, stop: threading.Event):
+        super().__init__(lines, media_type="application/x-ndjson")
+        self.stop = stop
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.stop.set()
+
+
+def _train(training: Training, stop: threading.Event, emit):
+    """On the pool's thread: step, emit each progress, stop when told; then evaluate."""
+    try:
+        for progress in training:
+            emit({"type": "progress", **asdict(progress)})
+            if stop.is_set():
+                return
+        metrics = evaluate(training.network, examples=200, seed=training.steps_done)
+        emit({"type": "done", "params": training.network.params, "metrics": metrics,
+              "steps": training.steps_done})
+    except Diverged as error:
+        emit({"type": "error", "detail": str(error), "step": error.step})
+    finally:
+        emit(None)
+
+
+@router.post("/train", response_class=StreamingResponse, responses=NDJSON_DOC)
+async def post_train(req: TrainRequest):
+    """Train with Adam on the task, streaming progress; closing the connection stops it."""
+    net = network_from(req)
+    settings = TrainSettings(
+        steps=req.steps, learning_rate=req.learning_rate, batch_size=req.batch_size,
+        seconds=req.seconds, length=req.length,
+    )
+    if step_work(net, settings) > MAX_STEP_WORK:
+        raise InputError(
+            "batch_size", "batch_size × length × hidden_size is too large for live training; "
+            "lower one of them (or train offline with `unroll train`)",
+        )
+    TRAIN_POOL.reserve()
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue()
+    stop = threading.Event()
+    job = loop.run_in_executor(
+        TRAIN_POOL.executor, _train, Training(net, settings, req.seed), stop,
+        lambda item: loop.call_soon_threadsafe(queue.put_nowait, item),
+    )
+    job.add_done_callback(lambda _: TRAIN_POOL.release())
+
+    async def lines():
+        while (item := await queue.get()) is not None:
+            yield dumps(item) + b"\n"
+
+    return TrainingStream(lines(), stop)

@@ -1,0 +1,28 @@
+"""The web application: `create_app()` wires routers, static files, templates and limits."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from . import __version__
+from .api import catalog, errors, pages, presets, traces, training
+from .api.limits import BodyLimit
+from .paths import resource_dir
+
+DESCRIPTION = """Every hidden state and every gradient of a small recurrent network, as JSON.
+
+All numbers are float64 and follow PyTorch's equations and parameter layout exactly.
+Bad input gets a 4xx whose `detail` names the field: 400 unparseable JSON, 413 a body over
+16 MB, 422 a schema or range error (type `diverged` when a value overflows float64)."""
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Unroll", version=__version__, description=DESCRIPTION)
+    for module in (catalog, traces, training, presets, pages):
+        app.include_router(module.router)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
+    app.add_middleware(BodyLimit)
+    return app
+
+
+app = create_app()
