@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from .. import __version__
 from ..engine.tasks import TASKS
 from ..engine.topologies import TOPOLOGIES
+from .limits import TRACE_POOL, TRAIN_POOL
 from .respond import json_response
 from .schemas import Health, TaskInfo, TopologyInfo
 
@@ -20,8 +21,9 @@ TASK_LIST = [task.describe() for task in TASKS.values()]
 
 @router.get("/health", response_model=Health)
 async def health():
-    """Liveness: answered by the event loop, never queued behind engine work."""
-    return {"status": "ok", "version": __version__}
+    """Liveness, and how many engine jobs run or wait: answered at once, never queued."""
+    return {"status": "ok", "version": __version__,
+            "jobs": {"trace": TRACE_POOL.busy, "training": TRAIN_POOL.busy}}
 
 
 @router.get("/topologies", response_model=list[TopologyInfo])

@@ -144,6 +144,7 @@ class TrainRequest(NetworkConfig):
 class Health(BaseModel):
     status: Literal["ok"]
     version: str
+    jobs: dict[str, int] = Field(description="engine jobs running or waiting, by pool")
 
 
 class TopologyInfo(BaseModel):

@@ -112,10 +112,15 @@ class Task:
 
     @staticmethod
     def _vector(item, size, field):
-        if isinstance(item, (str, bytes)) or not hasattr(item, "__len__") or len(item) != size:
+        if isinstance(item, (list, tuple)) and len(item) != size:
+            raise InputError(field, f"expected a vector of {size} numbers, got {len(item)} numbers")
+        if not isinstance(item, (list, tuple)):
             raise InputError(field, f"expected a vector of {size} numbers, got {item!r:.80}")
-        v = np.asarray(item, dtype=float)
-        if v.shape != (size,) or not np.isfinite(v).all():
+        try:
+            v = np.asarray(item, dtype=float)
+        except (TypeError, ValueError):
+            v = None
+        if v is None or v.shape != (size,) or not np.isfinite(v).all():
             raise InputError(field, f"expected {size} finite numbers, got {item!r:.80}")
         return v
 

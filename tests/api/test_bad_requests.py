@@ -1,0 +1,109 @@
+"""Bad input: a clear 4xx whose detail names the field and what is allowed; never a 500."""
+
+import json
+
+import pytest
+
+
+def params(client, **config):
+    return client.post("/api/trace", json=config).json()["params"]
+
+
+def body(**kw):
+    return json.dumps(kw).encode()
+
+
+# (what is wrong, path, raw body, status, loc the detail must name, words the message must hold)
+CASES = [
+    ("hidden size 0", "/api/trace", body(hidden_size=0), 422, ["body", "hidden_size"], "greater than or equal to 1"),
+    ("hidden size 257", "/api/trace", body(hidden_size=257), 422, ["body", "hidden_size"], "less than or equal to 256"),
+    ("hidden size as text", "/api/trace", body(hidden_size="8"), 422, ["body", "hidden_size"], "valid integer"),
+    ("length 0", "/api/trace", body(length=0), 422, ["body", "length"], "greater than or equal to 1"),
+    ("length 501", "/api/trace", body(length=501), 422, ["body", "length"], "less than or equal to 500"),
+    ("seq2seq over 500 steps", "/api/trace", body(topology="seq2seq", length=251), 422, ["body", "length"], "1 to 250"),
+    ("unknown topology", "/api/trace", body(topology="tree"), 422, ["body", "topology"], "one_to_one"),
+    ("unknown cell", "/api/trace", body(cell="transformer"), 422, ["body", "cell"], "'lstm'"),
+    ("unknown activation", "/api/trace", body(activation="sigmoid"), 422, ["body", "activation"], "'relu'"),
+    ("relu with lstm", "/api/trace", body(cell="lstm", activation="relu"), 422, ["body", "activation"], "allowed ['tanh']"),
+    ("unknown task", "/api/trace", body(task="chess"), 422, ["body", "task"], "sentiment"),
+    ("task of another topology", "/api/trace", body(topology="seq2seq", task="sentiment"), 422, ["body", "task"], "reverse"),
+    ("token not in vocabulary", "/api/trace", body(inputs=["the", "moovie"]), 422, ["body", "inputs", 1], "'moovie' is not in the vocabulary ['acting'"),
+    ("vector of the wrong size", "/api/trace", body(topology="one_to_one", inputs=[[0.5]]), 422, ["body", "inputs", 0], "2 numbers"),
+    ("ragged vectors", "/api/trace", body(topology="many_to_many", inputs=[[1.0] * 21, [1.0] * 3], targets=["O", "O"]), 422, ["body", "inputs", 1], "21 numbers, got 3"),
+    ("empty inputs", "/api/trace", body(inputs=[]), 422, ["body", "inputs"], "at least 1"),
+    ("two seeds for one_to_many", "/api/trace", body(topology="one_to_many", inputs=[[0.1], [0.2]]), 422, ["body", "inputs"], "exactly one input"),
+    ("wrong number of targets", "/api/trace", body(topology="many_to_many", inputs=["mr", "chad"], targets=["O"]), 422, ["body", "targets"], "needs 2 target"),
+    ("target not a class", "/api/trace", body(inputs=["it", "was", "good"], targets=["great"]), 422, ["body", "targets", 0], "'negative'"),
+    ("targets without inputs", "/api/trace", body(targets=["positive"]), 422, ["body", "targets"], "without inputs"),
+    ("negative seed", "/api/trace", body(seed=-1), 422, ["body", "seed"], "greater than or equal to 0"),
+    ("huge seed", "/api/trace", body(seed=2**64), 422, ["body", "seed"], "less than or equal to 4294967295"),
+    ("boolean as a number", "/api/trace", body(recurrent_scale=True), 422, ["body", "recurrent_scale"], "valid number"),
+    ("number as a boolean", "/api/trace", body(teacher_forcing=0), 422, ["body", "teacher_forcing"], "valid boolean"),
+    ("unknown field", "/api/trace", body(hiden_size=8), 422, ["body", "hiden_size"], "Extra inputs"),
+    ("NaN in inputs", "/api/trace", b'{"topology": "one_to_one", "inputs": [[NaN, 0.5]]}', 422, ["body", "inputs", 0], "finite"),
+    ("Infinity in recurrent_scale", "/api/trace", b'{"recurrent_scale": Infinity}', 422, ["body", "recurrent_scale"], "finite"),
+    ("1e400 overflows to infinity", "/api/trace", b'{"recurrent_scale": 1e400}', 422, ["body", "recurrent_scale"], "finite"),
+    ("params missing a key", "/api/trace", body(hidden_size=2, params={"W_hy": [[0.0] * 2] * 3, "b_y": [0.0] * 3}), 422, ["body", "params", "W_ih"], "missing"),
+    ("unknown preset", "/api/trace", body(preset="best"), 422, ["body", "preset"], "unknown preset 'best'"),
+    ("not JSON", "/api/trace", b"{topology: many_to_one", 400, ["body", 1], "JSON decode error"),
+    ("truncated JSON", "/api/trace", b'{"topology": "many_to_one", "inputs": ["the"', 400, ["body"], "JSON decode error"),
+    ("JSON but not an object", "/api/trace", b"[1, 2, 3]", 422, ["body"], "valid dictionary"),
+    ("step: x missing", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}), 422, ["body", "x"], "Field required"),
+    ("step: lstm shapes", "/api/step", body(cell="lstm", params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0]), 422, ["body", "params", "W_ih"], "expected shape [4, 1]"),
+    ("step: c for a gru", "/api/step", body(cell="gru", params={"W_ih": [[1.0]] * 3, "W_hh": [[1.0]] * 3, "b_ih": [0.0] * 3, "b_hh": [0.0] * 3}, x=[1.0], c=[0.0]), 422, ["body", "c"], "only an lstm"),
+    ("train: zero steps", "/api/train", body(steps=0), 422, ["body", "steps"], "greater than or equal to 1"),
+    ("train: learning rate 5", "/api/train", body(learning_rate=5), 422, ["body", "learning_rate"], "less than or equal to 1"),
+    ("train: batch 10000", "/api/train", body(batch_size=10000), 422, ["body", "batch_size"], "less than or equal to 256"),
+    ("train: too much work a step", "/api/train", body(hidden_size=256, cell="lstm", batch_size=256, length=100), 422, ["body", "batch_size"], "too large"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_request(client, case):
+    _, path, raw, status, loc, words = case
+    r = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == status, r.text
+    detail = r.json()["detail"]
+    assert any(item["loc"][: len(loc)] == loc for item in detail), detail
+    assert any(words in item["msg"] or words in json.dumps(item.get("ctx", {})) for item in detail), detail
+
+
+def test_params_with_a_wrong_shape_name_key_expected_and_given(client):
+    good = params(client, topology="many_to_one", hidden_size=3)
+    good["W_hh"] = [[0.0] * 2] * 3
+    r = client.post("/api/trace", json={"hidden_size": 3, "params": good})
+    (item,) = r.json()["detail"]
+    assert r.status_code == 422 and item["loc"] == ["body", "params", "W_hh"]
+    assert "expected shape [3, 3], got [3, 2]" in item["msg"]
+
+
+def test_body_over_16_mb_is_413_with_or_without_content_length(client, live_url):
+    import httpx
+
+    huge = b'{"inputs": [' + b'"the", ' * 2_400_000 + b'"the"]}'
+    assert len(huge) > 16 * 1024 * 1024
+    r = client.post("/api/trace", content=huge, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "16 MB" in r.json()["detail"]
+
+    def chunks():  # streamed without a Content-Length
+        for start in range(0, len(huge), 1 << 20):
+            yield huge[start : start + (1 << 20)]
+
+    r = httpx.post(f"{live_url}/api/trace", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_absurd_nesting_is_a_400_not_a_crash(client):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    r = client.post("/api/trace", content=deep, headers={"content-type": "application/json"})
+    assert r.status_code in (400, 422)
+    assert client.get("/api/health").status_code == 200
+
+
+def test_a_large_valid_body_is_accepted(client):
+    """The largest network's params fit in 16 MB: an lstm of hidden size 256."""
+    net = client.post("/api/trace", json={"topology": "many_to_many", "cell": "lstm", "hidden_size": 256,
+                                          "length": 2}).json()
+    r = client.post("/api/trace", json={"topology": "many_to_many", "cell": "lstm", "hidden_size": 256,
+                                        "params": net["params"], "inputs": ["mr", "chad"]})
+    assert r.status_code == 200 and len(r.request.content) < 16 * 1024 * 1024

@@ -1,0 +1,58 @@
+"""Health, topologies, tasks and presets."""
+
+from app import __version__
+from app.engine.presets import load_preset
+from app.engine.tasks import TASKS
+
+
+def test_health(client):
+    assert client.get("/api/health").json() == {"status": "ok", "version": __version__,
+                                                "jobs": {"trace": 0, "training": 0}}
+
+
+def test_topologies(client):
+    data = client.get("/api/topologies").json()
+    assert [t["id"] for t in data] == ["one_to_one", "one_to_many", "many_to_one", "many_to_many", "seq2seq"]
+    assert all(t["name"] and t["description"] and t["example"] and t["tasks"] for t in data)
+
+
+def test_tasks(client):
+    data = {t["id"]: t for t in client.get("/api/tasks").json()}
+    assert set(data) == set(TASKS)
+    sentiment = data["sentiment"]
+    assert sentiment["topology"] == "many_to_one" and "not" in sentiment["input_vocab"]
+    assert sentiment["output_vocab"] == ["negative", "neutral", "positive"]
+    assert sentiment["input_size"] == len(sentiment["input_vocab"])
+    assert data["sine_wave"]["value_range"] == [-1.0, 1.0] and data["sine_wave"]["output_vocab"] is None
+    assert all(t["example"]["inputs"] and t["example"]["targets"] and t["why_memory"] for t in data.values())
+
+
+def test_presets(client):
+    listed = client.get("/api/presets").json()
+    assert len(listed) == 15 and all(p["accuracy"] >= 0.95 for p in listed)
+    one = client.get("/api/presets/reverse-lstm").json()
+    assert one["config"] == {"topology": "seq2seq", "cell": "lstm", "activation": "tanh",
+                             "hidden_size": 32, "task": "reverse"}
+    assert one["params"] == load_preset("reverse-lstm")["params"]
+    missing = client.get("/api/presets/nope")
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+
+
+def test_preset_config_and_params_make_a_valid_trace_request(client):
+    preset = client.get("/api/presets/named_entities-gru").json()
+    r = client.post("/api/trace", json={**preset["config"], "params": preset["params"], "seed": 9})
+    assert r.status_code == 200
+    steps = r.json()["steps"]
+    predicted = [int(max(range(3), key=lambda k: s["p"][k])) for s in steps]
+    assert predicted == [s["target"] for s in steps]  # the trained tagger is right
+
+
+def test_pages(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "Unroll" in page.text and "cdn" not in page.text.lower()
+    js = client.get("/vendor/plotly.min.js", headers={"accept-encoding": "gzip"})
+    assert js.status_code == 200 and js.headers["content-encoding"] == "gzip"
+    assert b"plotly" in js.content[:2000].lower() and "immutable" in js.headers["cache-control"]
+    assert client.get("/favicon.ico").headers["content-type"].startswith("image/svg")
+    assert client.get("/static/css/unroll.css").status_code == 200
+    assert client.get("/docs").status_code == 200

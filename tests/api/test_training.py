@@ -1,0 +1,52 @@
+"""POST /api/train: streamed progress, trained params, bounds, and stopping on disconnect."""
+
+import json
+import time
+
+import httpx
+
+from app.engine.network import build_network
+from app.engine.train import evaluate
+
+
+def test_streams_progress_then_params_that_lower_the_loss(client):
+    config = {"topology": "many_to_one", "cell": "gru", "hidden_size": 12, "seed": 4}
+    with client.stream("POST", "/api/train", json={**config, "steps": 120, "learning_rate": 0.02}) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    progress, done = lines[:-1], lines[-1]
+    assert [p["step"] for p in progress] == list(range(1, 121))
+    assert all(p["type"] == "progress" and {"loss", "accuracy", "grad_norm"} <= set(p) for p in progress)
+    assert done["type"] == "done" and done["steps"] == 120
+    before = evaluate(build_network(**config), examples=300, seed=77)
+    after = evaluate(build_network(**config, params=done["params"]), examples=300, seed=77)
+    assert after["loss"] < 0.5 * before["loss"] and after["accuracy"] > before["accuracy"]
+    assert 0 <= done["metrics"]["accuracy"] <= 1
+
+
+def test_starts_from_given_params(client):
+    preset = client.get("/api/presets/sentiment-rnn").json()
+    with client.stream("POST", "/api/train", json={**preset["config"], "params": preset["params"],
+                                                   "steps": 3}) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert lines[0]["accuracy"] > 0.9  # already trained from the first step
+
+
+def training_jobs(url):
+    return httpx.get(f"{url}/api/health").json()["jobs"]["training"]
+
+
+def test_closing_the_connection_stops_the_training(live_url):
+    body = {"topology": "seq2seq", "cell": "lstm", "hidden_size": 64, "steps": 5000, "seconds": 100,
+            "batch_size": 64}  # would run for about a minute if nothing stopped it
+    with httpx.Client(timeout=30) as http, http.stream("POST", f"{live_url}/api/train", json=body) as r:
+        lines = r.iter_lines()
+        assert json.loads(next(lines))["step"] == 1
+        assert json.loads(next(lines))["step"] == 2
+        assert training_jobs(live_url) == 1
+    # the connection is closed; poll until the training thread has ended (well before a minute)
+    for _ in range(300):
+        if training_jobs(live_url) == 0:
+            break
+        time.sleep(0.05)
+    assert training_jobs(live_url) == 0
