@@ -136,7 +136,8 @@ def main():
           f"POST /api/trace {json.dumps(BODY)}")
     for name, r in (("saturation", saturation), ("classroom", classroom)):
         print(f"{name:10}  {r['requests']:6} requests  {r['errors']} errors  {r['rate']:7.1f}/s  "
-              f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  client {r['client_cpu_us']:.0f} µs/request")
+              f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
+              f"client {r['client_cpu_us']:.0f} µs/request")
     if torch_rate is None:
         print("PyTorch not importable: the ratio is skipped")
         return

@@ -49,6 +49,7 @@ class Cell:
     gate_names: tuple[str, ...] = ()  # post-activation gate vectors reported per step
     blocks: int = 1  # G, the number of stacked row blocks in W_ih and W_hh
     has_c: bool = False  # an LSTM carries a cell state c beside h
+    same_da: bool = True  # da_x is da_h (false for the GRU, whose r gates the recurrent part of n)
 
     def project_input(self, p, x):
         """ax = x W_ihᵀ + b_ih + b_hh, (…, G·H): the part of the pre-activation known before h."""
@@ -114,6 +115,7 @@ class GRU(Cell):
     id = "gru"
     gate_names = ("r", "z", "n")
     blocks = 3
+    same_da = False
 
     def project_input(self, p, x):
         """ax = x W_ihᵀ + b_ih; b_hh stays inside the recurrent term because r gates b_hn."""

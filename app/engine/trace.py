@@ -100,7 +100,7 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
 def _grad_contributions(fw: Unroller, grads: Gradients) -> dict:
     """‖da_x,tᵀ x_t‖ = ‖da_x,t‖·‖x_t‖ (an outer product's norm), likewise for W_hh, b_ih, b_hh."""
     da_x = row_norms(grads.da_x[:, 0])  # (T,)
-    da_h = row_norms(grads.da_h[:, 0])
+    da_h = da_x if grads.da_h is grads.da_x else row_norms(grads.da_h[:, 0])
     x = np.zeros(len(fw.records))
     given = [r.spec.given_index is not None for r in fw.records]
     x[given] = row_norms(fw.inputs[:, 0])  # the given inputs, read in order

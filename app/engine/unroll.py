@@ -87,8 +87,11 @@ class Unroller:
         self._c = np.zeros((B, H)) if net.cell.has_c else None
         self._fed = None  # the input the next `fed` step reads
         self._unchecked: list[StepRecord] = []  # steps whose outputs and overflow check wait
+        self._losses: list[np.ndarray] = []  # (N, B) loss_t of the outputs computed so far
+        self._params = {part: net.part_params(part) for part in net.topology.parts}
+        self._next_is_fed = [s.source == "fed" for s in self.plan[1:]] + [False]
         reader = next(s.part for s in self.plan if s.source == "given")
-        self._ax_given = net.cell.project_input(net.part_params(reader), inputs)  # (T_in, B, G·H)
+        self._ax_given = net.cell.project_input(self._params[reader], inputs)  # (T_in, B, G·H)
 
     @property
     def done(self) -> bool:
@@ -101,7 +104,7 @@ class Unroller:
         check) waits for `finish()`, which does it for all waiting steps in one batch."""
         net, t = self.net, len(self.records)
         spec = self.plan[t]
-        p = net.part_params(spec.part)
+        p = self._params[spec.part]
         if spec.source == "given":
             x, ax = self.inputs[spec.given_index], self._ax_given[spec.given_index]
         else:
@@ -112,8 +115,7 @@ class Unroller:
         record = StepRecord(t, spec, x, h_prev, self._h, self._c, gates, cache)
         self.records.append(record)
         self._unchecked.append(record)
-        next_is_fed = t + 1 < len(self.plan) and self.plan[t + 1].source == "fed"
-        if not defer or next_is_fed:
+        if not defer or self._next_is_fed[t]:
             self.finish()
         return record
 
@@ -124,19 +126,20 @@ class Unroller:
         if not waiting:
             return
         self._unchecked = []
-        for name in ("h", "c"):
-            if name == "c" and not net.cell.has_c:
-                continue
-            finite = np.isfinite(np.array([getattr(r, name) for r in waiting]))
-            if not finite.all():
+        H = np.array([r.h for r in waiting])  # (n, B, H)
+        for name, values in (("h", H), ("c", np.array([r.c for r in waiting]) if net.cell.has_c else None)):
+            finite = True if values is None else np.isfinite(values)
+            if not np.all(finite):
                 bad = np.flatnonzero(~finite.reshape(len(waiting), -1).all(axis=1))[0]
                 raise Diverged(waiting[bad].t, "forward", name)
-        outs = [r for r in waiting if r.spec.output_index is not None]
-        if not outs:
+        at = [n for n, r in enumerate(waiting) if r.spec.output_index is not None]
+        if not at:
             return
+        outs = [waiting[n] for n in at]
         target = self.targets[[r.spec.output_index for r in outs]]  # (N, B) or (N, B, O)
-        Y = np.array([r.h for r in outs]) @ net.params["W_hy"].T + net.params["b_y"]  # (N, B, O)
+        Y = H[at] @ net.params["W_hy"].T + net.params["b_y"]  # (N, B, O)
         P, loss = output_forward(net.task.kind, Y, target)
+        self._losses.append(loss)
         for n, r in enumerate(outs):
             r.y, r.p, r.target, r.loss = Y[n], None if P is None else P[n], target[n], loss[n]
         finite = np.isfinite(loss).all(axis=1)
@@ -152,7 +155,7 @@ class Unroller:
 
     def run(self) -> "Unroller":
         """Every remaining step, then what waits for `finish()` in one batch."""
-        while not self.done:
+        for _ in range(len(self.plan) - len(self.records)):
             self.step(defer=True)
         self.finish()
         return self
@@ -163,7 +166,7 @@ class Unroller:
     @property
     def loss(self) -> float:
         """L = mean of loss_t over the output steps (and over the batch)."""
-        return float(np.mean([r.loss for r in self.output_records()]))
+        return float(np.concatenate(self._losses).mean())
 
 
 def step_once(cell: Cell, p: dict, x, h, c=None, kind: str = "classification") -> dict:
@@ -231,7 +234,8 @@ def backward(fw: Unroller) -> Gradients:
         )
     dh_all = np.array(dh_all)  # (T, B, H)
     dc_all = np.array(dc_all) if cell.has_c else None
-    da_x, da_h = np.array(da_x_all), np.array(da_h_all)  # (T, B, G·H)
+    da_x = np.array(da_x_all)  # (T, B, G·H)
+    da_h = da_x if cell.same_da else np.array(da_h_all)
     _check_finite_backward(dh_all, dc_all)
 
     H_prev = np.concatenate([records[0].h_prev[None], H_all[:-1]])  # (T, B, H) h_{t−1}
