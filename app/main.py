@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from . import __version__
 from .api import catalog, errors, pages, presets, traces, training
@@ -16,7 +17,9 @@ Bad input gets a 4xx whose `detail` names the field: 400 unparseable JSON, 413 a
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Unroll", version=__version__, description=DESCRIPTION)
+    # /docs and /redoc with Swagger UI and ReDoc served from the installed package, not a CDN
+    app = FastAPIOffline(title="Unroll", version=__version__, description=DESCRIPTION,
+                         favicon_url="/favicon.ico")
     for module in (catalog, traces, training, presets, pages):
         app.include_router(module.router)
     errors.install(app)

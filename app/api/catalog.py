@@ -19,20 +19,20 @@ TOPOLOGY_LIST = [
 TASK_LIST = [task.describe() for task in TASKS.values()]
 
 
-@router.get("/health", response_model=Health)
+@router.get("/health", response_model=Health, summary="Health")
 async def health():
     """Liveness, and how many engine jobs run or wait: answered at once, never queued."""
     return {"status": "ok", "version": __version__,
             "jobs": {"trace": TRACE_POOL.busy, "training": TRAIN_POOL.busy}}
 
 
-@router.get("/topologies", response_model=list[TopologyInfo])
+@router.get("/topologies", response_model=list[TopologyInfo], summary="The five topologies")
 async def topologies():
     """The five input/output topologies, each with its example task."""
     return json_response(TOPOLOGY_LIST)
 
 
-@router.get("/tasks", response_model=list[TaskInfo])
+@router.get("/tasks", response_model=list[TaskInfo], summary="The tasks")
 async def tasks():
     """Every task: its topology, rule, vocabulary or value range, sizes and an example."""
     return json_response(TASK_LIST)

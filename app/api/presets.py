@@ -9,13 +9,15 @@ from .schemas import ErrorResponse, Preset, PresetSummary
 router = APIRouter(prefix="/api/presets", tags=["presets"])
 
 
-@router.get("", response_model=list[PresetSummary])
+@router.get("", response_model=list[PresetSummary], summary="The presets")
 async def presets():
     """Every preset: id, the configuration it was trained with, accuracy on fresh examples."""
     return json_response(list_presets())
 
 
-@router.get("/{preset_id}", response_model=Preset, responses={404: {"model": ErrorResponse}})
+@router.get(
+    "/{preset_id}", response_model=Preset, responses={404: {"model": ErrorResponse}}, summary="One preset"
+)
 async def preset(preset_id: str):
     """One preset with its params: `config` + `params` + any `seed` is a valid trace request."""
     try:

@@ -24,7 +24,7 @@ def _trace_bytes(req: TraceRequest) -> bytes:
     return dumps(trace_json(trace(net, example, req.teacher_forcing)))
 
 
-@router.post("/trace", response_model=TraceResponse, responses=ERRORS)
+@router.post("/trace", response_model=TraceResponse, responses=ERRORS, summary="Trace one example")
 async def post_trace(req: TraceRequest):
     """Unroll one example: every step's x, h, c, gates, y, p, loss and dL/dh, and all gradients."""
     return json_response(await TRACE_POOL.run(_trace_bytes, req))
@@ -55,7 +55,7 @@ def _step(req: StepRequest) -> dict:
     return step_once(cell, p, np.asarray(req.x, dtype=float), h, c, req.kind)
 
 
-@router.post("/step", response_model=StepResponse, responses=ERRORS)
+@router.post("/step", response_model=StepResponse, responses=ERRORS, summary="One timestep")
 async def post_step(req: StepRequest):
     """One timestep from a given state: h, c, gates, and y, p when W_hy, b_y are given."""
     return json_response(await TRACE_POOL.run(_step, req))

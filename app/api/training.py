@@ -65,7 +65,9 @@ def _train(training: Training, stop: threading.Event, emit):
         emit(None)
 
 
-@router.post("/train", response_class=StreamingResponse, responses=NDJSON_DOC)
+@router.post(
+    "/train", response_class=StreamingResponse, responses=NDJSON_DOC, summary="Train, streaming progress"
+)
 async def post_train(req: TrainRequest):
     """Train with Adam on the task, streaming progress; closing the connection stops it."""
     net = network_from(req)
