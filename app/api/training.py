@@ -16,10 +16,11 @@ from ..engine.errors import Diverged, InputError
 from ..engine.export import dumps
 from ..engine.train import MAX_STEP_WORK, Training, TrainSettings, evaluate, step_work
 from .convert import network_from
+from .jsonbody import FastJSONRoute
 from .limits import TRAIN_POOL
 from .schemas import ErrorResponse, TrainRequest
 
-router = APIRouter(prefix="/api", tags=["train"])
+router = APIRouter(prefix="/api", tags=["train"], route_class=FastJSONRoute)
 
 NDJSON_DOC = {
     200: {
