@@ -114,7 +114,7 @@ def main():
     args = parser.parse_args()
 
     try:
-        torch_rate = 1.0 / best_seconds(torch_call("lstm", *SIZE, I=21, O=3), rounds=5)
+        torch_rate = 1.0 / best_seconds(torch_call("lstm", *SIZE), rounds=5)
     except ImportError:
         torch_rate = None
 

@@ -1,7 +1,7 @@
 """Engine speed: a full trace (forward + BPTT + per-step records) against PyTorch's fused RNNs.
 
 For rnn, lstm and gru at (T, H) = (50, 32), (100, 64), (500, 256) on the many_to_many task
-(an output at every step, input size 20, 3 classes), it times Unroll's `trace()` and, when
+(an output at every step, input size 21, 3 classes), it times Unroll's `trace()` and, when
 PyTorch is importable, `nn.RNN`/`nn.LSTM`/`nn.GRU` + `nn.Linear` forward and backward with
 cross-entropy on the same sizes (float64, one thread), and prints the ratio Unroll / PyTorch.
 Each figure is the best of several rounds, so other load on the machine inflates it least.
@@ -35,7 +35,7 @@ def unroll_call(cell: str, T: int, H: int):
     return lambda: trace(net, example)
 
 
-def torch_call(cell: str, T: int, H: int, I: int = 20, O: int = 3):
+def torch_call(cell: str, T: int, H: int, I: int = 21, O: int = 3):
     import torch
 
     torch.set_num_threads(1)
