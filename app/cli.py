@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -122,7 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web visualizer")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (stateless)")
+    serve.add_argument(
+        "--workers", type=int, default=min(4, os.cpu_count() or 1),
+        help="worker processes; the server is stateless, so any number serve one class "
+        "(default: one per core, at most 4)",
+    )
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
     serve.set_defaults(run=cmd_serve)
 
