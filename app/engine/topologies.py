@@ -28,6 +28,8 @@ class Topology:
     example: str
     parts: tuple[str | None, ...]  # parameter sets; (None,) for one shared cell
     plan: Callable[[int, int], tuple[StepSpec, ...]]  # (inputs, outputs) -> steps, cached
+    inputs: str  # "one" input, or a "sequence"
+    outputs: str  # "one" output, one "per_input", or a "sequence" of its own length
 
 
 @lru_cache(maxsize=1024)
@@ -69,35 +71,35 @@ TOPOLOGIES = {
             "One input, one output, a single step (T = 1): a plain feed-forward network. "
             "The recurrent weights W_hh never act because h_0 is zero.",
             "Classify a single input: do two numbers have the same sign?",
-            (None,), _one_to_one,
+            (None,), _one_to_one, "one", "one",
         ),
         Topology(
             "one_to_many", "One to many",
             "One seed input, then a sequence of outputs; each output is fed back as the next "
             "input, so the network generates.",
             "Generate a sequence from a seed: continue a sine wave.",
-            (None,), _one_to_many,
+            (None,), _one_to_many, "one", "sequence",
         ),
         Topology(
             "many_to_one", "Many to one",
             "A sequence of inputs, one output after the last step: the final hidden state must "
             "summarise the whole sequence.",
             "Sentiment of a short sentence, where 'not' flips the meaning.",
-            (None,), _many_to_one,
+            (None,), _many_to_one, "sequence", "one",
         ),
         Topology(
             "many_to_many", "Many to many (aligned)",
             "An output at every step, aligned with the inputs: each output may depend on the "
             "inputs so far.",
             "Tag each word of a sentence: person, place or other.",
-            (None,), _many_to_many,
+            (None,), _many_to_many, "sequence", "per_input",
         ),
         Topology(
             "seq2seq", "Many to many (encoder-decoder)",
             "An encoder reads the whole input; its final state starts a decoder with its own "
             "weights, which writes an output sequence of its own length.",
             "Reverse a short sentence.",
-            ("encoder", "decoder"), _seq2seq,
+            ("encoder", "decoder"), _seq2seq, "sequence", "sequence",
         ),
     )
 }

@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import Diverged, InputError
 from .network import Network
-from .tasks import Example
+from .tasks import MAX_STEPS, Example
 from .unroll import Gradients, StepRecord, Unroller, backward
 
 START_LABEL = "<start>"
@@ -42,7 +42,7 @@ def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0)
         return task.sample(np.random.default_rng(seed), length)
     if not isinstance(inputs, list) or not inputs:
         raise InputError("inputs", "expected a non-empty list of tokens or vectors")
-    if net.topology.id in ("one_to_one", "one_to_many") and len(inputs) != 1:
+    if net.topology.inputs == "one" and len(inputs) != 1:
         raise InputError("inputs", f"{net.topology.id} reads exactly one input, got {len(inputs)}")
     if len(inputs) > task.max_length:
         raise InputError("inputs", f"at most {task.max_length} steps for {task.id}, got {len(inputs)}")
@@ -61,14 +61,14 @@ def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0)
 
 
 def _check_target_count(net: Network, n_in: int, n_out: int):
-    expected = {"one_to_one": 1, "many_to_one": 1, "many_to_many": n_in}.get(net.topology.id)
+    expected = {"one": 1, "per_input": n_in}.get(net.topology.outputs)
     if expected is not None and n_out != expected:
         raise InputError("targets", f"{net.topology.id} needs {expected} target(s), got {n_out}")
     if n_out < 1:
         raise InputError("targets", "expected at least one target")
     steps = len(net.topology.plan(n_in, n_out))
-    if steps > 500:
-        raise InputError("length", f"encoder plus decoder is at most 500 steps, got {steps}")
+    if steps > MAX_STEPS:
+        raise InputError("targets", f"encoder plus decoder is at most {MAX_STEPS} steps, got {steps}")
 
 
 def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trace:
