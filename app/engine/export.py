@@ -12,7 +12,14 @@ from .trace import Trace
 
 def dumps(data) -> bytes:
     """JSON bytes; floats are written in their shortest form that reads back to the same double."""
-    return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
+    return orjson.dumps(data, default=_array_as_list, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def _array_as_list(value):
+    """What orjson does not write itself: an array that is a strided view (not C-contiguous)."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def trace_json(tr: Trace) -> dict:
