@@ -6,6 +6,7 @@ client gone, server stopping) the thread is told to stop, and it does before its
 """
 
 import asyncio
+import logging
 import threading
 from dataclasses import asdict
 
@@ -20,6 +21,7 @@ from .jsonbody import FastJSONRoute
 from .limits import TRAIN_POOL
 from .schemas import ErrorResponse, TrainRequest
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["train"], route_class=FastJSONRoute)
 
 NDJSON_DOC = {
@@ -62,6 +64,9 @@ def _train(training: Training, stop: threading.Event, emit):
               "steps": training.steps_done})
     except Diverged as error:
         emit({"type": "error", "detail": str(error), "step": error.step})
+    except Exception:  # a bug must still end the stream with a line that says so
+        logger.exception("training failed")
+        emit({"type": "error", "detail": "training failed on the server"})
     finally:
         emit(None)
 
@@ -72,6 +77,8 @@ def _train(training: Training, stop: threading.Event, emit):
 async def post_train(req: TrainRequest):
     """Train with Adam on the task, streaming progress; closing the connection stops it."""
     net = network_from(req)
+    if req.length is not None and req.length > net.task.max_length:
+        raise InputError("length", f"must be 1 to {net.task.max_length} for {net.task.id}, got {req.length}")
     settings = TrainSettings(
         steps=req.steps, learning_rate=req.learning_rate, batch_size=req.batch_size,
         seconds=req.seconds, length=req.length,

@@ -54,6 +54,7 @@ CASES = [
     ("train: zero steps", "/api/train", body(steps=0), 422, ["body", "steps"], "greater than or equal to 1"),
     ("train: learning rate 5", "/api/train", body(learning_rate=5), 422, ["body", "learning_rate"], "less than or equal to 1"),
     ("train: batch 10000", "/api/train", body(batch_size=10000), 422, ["body", "batch_size"], "less than or equal to 256"),
+    ("train: length over the task's", "/api/train", body(topology="seq2seq", length=300), 422, ["body", "length"], "1 to 250"),
     ("train: too much work a step", "/api/train", body(hidden_size=256, cell="lstm", batch_size=256, length=100), 422, ["body", "batch_size"], "too large"),
 ]
 
