@@ -20,7 +20,14 @@ def parse_json(body: bytes):
             return orjson.loads(body)
         except orjson.JSONDecodeError:
             pass  # not strict JSON: the standard library reads it or says why not
-    return json.loads(body)
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        if isinstance(error, json.JSONDecodeError):
+            raise
+        raise json.JSONDecodeError(str(error), "", 0) from None
 
 
 class FastJSONRequest(Request):

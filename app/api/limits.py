@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from starlette.exceptions import HTTPException
 
 MAX_BODY = 16 * 1024 * 1024  # bytes (DESIGN §4)
-BODY_TIMEOUT = 30.0  # seconds a client may take to send the rest of a body
+BODY_TIMEOUT = 60.0  # seconds a client may take to send a whole body
 
 
 class BodyTooLarge(HTTPException):
@@ -21,7 +21,7 @@ class BodyTooLarge(HTTPException):
 
 class BodyLimit:
     """ASGI middleware: 413 for a body over MAX_BODY, by its Content-Length or, without one, by
-    counting what arrives; 408 when a body stops arriving."""
+    counting what arrives; 408 when the whole body has not arrived within BODY_TIMEOUT."""
 
     def __init__(self, app):
         self.app = app
@@ -33,13 +33,15 @@ class BodyLimit:
         if length.isdigit() and int(length) > MAX_BODY:
             return await _send_json(send, 413, str(BodyTooLarge().detail).encode())
         received, body_done = 0, False
+        deadline = asyncio.get_running_loop().time() + BODY_TIMEOUT
 
         async def limited_receive():
             nonlocal received, body_done
             if body_done:  # later receives wait for a disconnect, for as long as the response takes
                 return await receive()
             try:
-                message = await asyncio.wait_for(receive(), BODY_TIMEOUT)
+                left = deadline - asyncio.get_running_loop().time()
+                message = await asyncio.wait_for(receive(), max(left, 0.0))
             except TimeoutError:
                 raise HTTPException(408, "the request body stopped arriving") from None
             if message["type"] == "http.request":

@@ -16,8 +16,10 @@ from ..engine.train import MAX_BATCH, MAX_SECONDS, TrainSettings
 from ..engine.train import MAX_STEPS as MAX_TRAIN_STEPS
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-Vector = list[Number]
-Matrix = list[Vector]
+# Lists are capped near the largest sizes there are (G·H <= 4·256 rows), so that a hostile body
+# is refused at its first surplus item instead of being read whole.
+Vector = Annotated[list[Number], Field(max_length=4096)]
+Matrix = Annotated[list[Vector], Field(max_length=1024)]
 TopologyId = Literal[tuple(TOPOLOGIES)]
 TaskId = Literal[tuple(TASKS)]
 CellId = Literal["rnn", "lstm", "gru"]
@@ -109,9 +111,9 @@ class StepRequest(Strict):
     cell: CellId = "rnn"
     activation: ActivationId = "tanh"
     params: StepParams
-    x: Vector = Field(min_length=1, max_length=4096)
-    h: Vector | None = Field(None, description="zeros when omitted")
-    c: Vector | None = Field(None, description="LSTM cell state; zeros when omitted")
+    x: Vector = Field(min_length=1)
+    h: Vector | None = Field(None, max_length=MAX_HIDDEN, description="zeros when omitted")
+    c: Vector | None = Field(None, max_length=MAX_HIDDEN, description="LSTM cell state; zeros when omitted")
     kind: Literal["classification", "regression"] = Field(
         "classification", description="p = softmax(y) is given for classification"
     )

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 
 from ..engine.errors import InputError
 from ..engine.export import dumps, trace_json
-from ..engine.network import check_params, checked_cell
+from ..engine.network import MAX_HIDDEN, check_params, checked_cell
 from ..engine.trace import choose_example, trace
 from ..engine.unroll import step_once
 from .convert import network_from
@@ -32,28 +32,36 @@ async def post_trace(req: TraceRequest):
 
 
 def _step(req: StepRequest) -> dict:
+    """Sizes from the params (H: the columns of W_hh, I: of W_ih), then x, h, c checked
+    against them, so that an error names the value that does not fit."""
     cell = checked_cell(req.cell, req.activation)
     given = req.params.model_dump(exclude_none=True)
     if ("W_hy" in given) != ("b_y" in given):
         raise InputError("params", "give both W_hy and b_y for an output, or neither")
-    G, I = cell.blocks, len(req.x)
-    H = len(req.h) if req.h is not None else len(req.params.W_hh[0]) if req.params.W_hh else 0
-    if not 1 <= H <= 256:
-        raise InputError("h", f"hidden size must be 1 to 256, got {H}")
+    H, I = _columns(given, "W_hh"), _columns(given, "W_ih")
+    if not 1 <= H <= MAX_HIDDEN:
+        raise InputError("params.W_hh", f"its {H} columns are the hidden size: 1 to {MAX_HIDDEN} allowed")
+    for name, value, size, of in (("x", req.x, I, "W_ih"), ("h", req.h, H, "W_hh"), ("c", req.c, H, "W_hh")):
+        if value is not None and len(value) != size:
+            raise InputError(name, f"expected {size} numbers (the columns of {of}), got {len(value)}")
+    if req.c is not None and not cell.has_c:
+        raise InputError("c", f"only an lstm has a cell state c; {req.cell} does not")
+    G = cell.blocks
     shapes = {"W_ih": (G * H, I), "W_hh": (G * H, H), "b_ih": (G * H,), "b_hh": (G * H,)}
     if "W_hy" in given:
-        O = len(req.params.b_y)
+        O = len(given["b_y"])
         shapes |= {"W_hy": (O, H), "b_y": (O,)}
     p = check_params(given, shapes)
     h = np.zeros(H) if req.h is None else np.asarray(req.h, dtype=float)
-    if req.c is not None and req.cell != "lstm":
-        raise InputError("c", f"only an lstm has a cell state c; {req.cell} does not")
-    c = None
-    if req.cell == "lstm":
-        c = np.zeros(H) if req.c is None else np.asarray(req.c, dtype=float)
-        if c.shape != (H,):
-            raise InputError("c", f"expected {H} numbers like h, got {len(c)}")
+    c = None if not cell.has_c else np.zeros(H) if req.c is None else np.asarray(req.c, dtype=float)
     return step_once(cell, p, np.asarray(req.x, dtype=float), h, c, req.kind)
+
+
+def _columns(params: dict, key: str) -> int:
+    rows = params[key]
+    if not rows or not rows[0]:
+        raise InputError(f"params.{key}", "expected a matrix, got an empty one")
+    return len(rows[0])
 
 
 @router.post("/step", response_model=StepResponse, responses=ERRORS, summary="One timestep")

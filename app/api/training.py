@@ -62,8 +62,9 @@ def _train(training: Training, stop: threading.Event, emit):
         metrics = evaluate(training.network, examples=200, seed=training.steps_done)
         emit({"type": "done", "params": training.network.params, "metrics": metrics,
               "steps": training.steps_done})
-    except Diverged as error:
-        emit({"type": "error", "detail": str(error), "step": error.step})
+    except Diverged as error:  # `step` counts training steps, as in the progress lines
+        emit({"type": "error", "detail": str(error), "step": training.steps_done + 1,
+              "timestep": error.step})
     except Exception:  # a bug must still end the stream with a line that says so
         logger.exception("training failed")
         emit({"type": "error", "detail": "training failed on the server"})

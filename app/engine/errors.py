@@ -11,12 +11,12 @@ class InputError(ValueError):
 
 
 class Diverged(ArithmeticError):
-    """A value overflowed float64 at step `step` of the forward or backward pass."""
+    """A value overflowed float64 at timestep `step` of the forward or backward pass (or, in
+    training, somewhere in a mini-batch: `step` is None)."""
 
-    def __init__(self, step: int, phase: str, quantity: str):
-        super().__init__(
-            f"the network diverged: {quantity} overflowed float64 at step {step} of the {phase} pass"
-        )
+    def __init__(self, step: int | None, phase: str, quantity: str):
+        where = f"at step {step} of the {phase} pass" if step is not None else f"in {phase}"
+        super().__init__(f"the network diverged: {quantity} overflowed float64 {where}")
         self.step = step
         self.phase = phase
         self.quantity = quantity

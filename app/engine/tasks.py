@@ -96,7 +96,7 @@ class Task:
                 continue
             v = np.asarray(item, dtype=float)
             hot = np.flatnonzero(v)
-            if len(hot) != 1 or v[hot[0]] != 1.0:
+            if v.shape != (self.input_size,) or len(hot) != 1 or v[hot[0]] != 1.0:
                 return None
             tokens.append(self.input_vocab[hot[0]])
         return tokens

@@ -46,13 +46,15 @@ def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0)
         raise InputError("inputs", f"{net.topology.id} reads exactly one input, got {len(inputs)}")
     if len(inputs) > task.max_length:
         raise InputError("inputs", f"at most {task.max_length} steps for {task.id}, got {len(inputs)}")
+    task.input_matrix(inputs)  # names a bad token or vector before anything reads them
     if targets is None:
         tokens = task.tokens_of(inputs)
         if task.input_vocab is not None and tokens is None:
+            k = next(k for k, item in enumerate(inputs) if task.tokens_of([item]) is None)
             raise InputError(
-                "targets", "required when the inputs are vectors other than one-hot tokens"
+                "targets", f"required: inputs[{k}] is a vector but not a one-hot token, so the "
+                "task's rule cannot label it",
             )
-        task.input_matrix(inputs)  # names a bad token or vector before the rule sees it
         targets = task.label(tokens or inputs, length)
     example = Example(inputs, targets)
     if length is not None and task.length_of(example) != length:
@@ -79,6 +81,7 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
     targets = task.target_array(example.targets)[:, None]  # (T_out, 1) or (T_out, 1, O)
     with np.errstate(all="ignore"):  # overflow is caught as Diverged, not warned about
         fw = Unroller(net, X, targets, teacher_forcing).run()
+        loss = fw.loss
         grads = backward(fw)
     tokens = task.tokens_of(example.inputs)
     dh_norm = row_norms(grads.dh[:, 0])
@@ -90,7 +93,7 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         teacher_forcing=teacher_forcing,
         records=fw.records,
         gradients=grads,
-        loss=fw.loss,
+        loss=loss,
         x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in fw.records],
         dh_norm=dh_norm,
         grad_contrib=contrib,

@@ -13,6 +13,7 @@ from functools import partial
 
 import numpy as np
 
+from .errors import Diverged
 from .network import Network
 from .tree import leaves, tree_map
 from .unroll import Unroller, backward
@@ -99,6 +100,15 @@ def loss_and_grads(net: Network, examples: list):
     return loss, grads, tally
 
 
+def global_norm(grads) -> float:
+    """‖g‖ over every parameter, scaled by the largest |g| so that finite gradients whose squares
+    would overflow float64 still give their norm."""
+    m = max(float(np.abs(g).max()) for _, g in leaves(grads))
+    if m == 0.0 or not np.isfinite(m):
+        return m
+    return m * float(np.sqrt(sum(np.square(g / m).sum() for _, g in leaves(grads))))
+
+
 class Training:
     """Iterate to train: each iteration is one Adam step and yields its Progress.
 
@@ -123,11 +133,16 @@ class Training:
         while self.steps_done < s.steps and time.monotonic() < deadline:
             examples = [task.sample(self.rng, s.length) for _ in range(s.batch_size)]
             loss, grads, tally = loss_and_grads(self.network, examples)
-            grad_norm = float(np.sqrt(sum((g * g).sum() for _, g in leaves(grads))))
+            grad_norm = global_norm(grads)
+            accuracy = _score(task.kind, tally)
+            for name, value in (("the loss", loss), ("the accuracy", accuracy),
+                                ("the gradient norm", grad_norm)):
+                if not np.isfinite(value):
+                    raise Diverged(None, "training", name)
             scale = min(1.0, s.clip / grad_norm) if grad_norm > 0 else 1.0
             self._adam(tree_map(partial(np.multiply, scale), grads))
             self.steps_done += 1
-            yield Progress(self.steps_done, loss, _score(task.kind, tally), grad_norm)
+            yield Progress(self.steps_done, loss, accuracy, grad_norm)
 
     def _adam(self, grads):
         t, lr = self.steps_done + 1, self.settings.learning_rate

@@ -165,8 +165,14 @@ class Unroller:
 
     @property
     def loss(self) -> float:
-        """L = mean of loss_t over the output steps (and over the batch)."""
-        return float(np.concatenate(self._losses).mean())
+        """L = mean of loss_t over the output steps (and over the batch); Diverged names the
+        output step at which the sum overflows, when every loss_t is finite but L is not."""
+        losses = np.concatenate(self._losses)  # (N, B)
+        L = losses.mean()
+        if not np.isfinite(L):
+            at = int(np.flatnonzero(~np.isfinite(np.cumsum(losses.sum(axis=1))))[0])
+            raise Diverged(self.output_records()[at].t, "forward", "the mean loss L")
+        return float(L)
 
 
 def step_once(cell: Cell, p: dict, x, h, c=None, kind: str = "classification") -> dict:

@@ -30,6 +30,8 @@ CASES = [
     ("token not in vocabulary", "/api/trace", body(inputs=["the", "moovie"]), 422, ["body", "inputs", 1], "'moovie' is not in the vocabulary ['acting'"),
     ("vector of the wrong size", "/api/trace", body(topology="one_to_one", inputs=[[0.5]]), 422, ["body", "inputs", 0], "2 numbers"),
     ("ragged vectors", "/api/trace", body(topology="many_to_many", inputs=[[1.0] * 21, [1.0] * 3], targets=["O", "O"]), 422, ["body", "inputs", 1], "21 numbers, got 3"),
+    ("one-hot longer than the vocabulary", "/api/trace", body(topology="seq2seq", inputs=[[0] * 7 + [1, 0, 0]]), 422, ["body", "inputs", 0], "6 numbers, got 10"),
+    ("a vector no rule can label", "/api/trace", body(inputs=["good", [0.0] * 34]), 422, ["body", "targets"], "inputs[1] is a vector but not a one-hot token"),
     ("empty inputs", "/api/trace", body(inputs=[]), 422, ["body", "inputs"], "at least 1"),
     ("two seeds for one_to_many", "/api/trace", body(topology="one_to_many", inputs=[[0.1], [0.2]]), 422, ["body", "inputs"], "exactly one input"),
     ("wrong number of targets", "/api/trace", body(topology="many_to_many", inputs=["mr", "chad"], targets=["O"]), 422, ["body", "targets"], "needs 2 target"),
@@ -47,9 +49,16 @@ CASES = [
     ("unknown preset", "/api/trace", body(preset="best"), 422, ["body", "preset"], "unknown preset 'best'"),
     ("not JSON", "/api/trace", b"{topology: many_to_one", 400, ["body", 1], "JSON decode error"),
     ("truncated JSON", "/api/trace", b'{"topology": "many_to_one", "inputs": ["the"', 400, ["body"], "JSON decode error"),
+    ("nested too deeply", "/api/trace", b"[" * 50_000 + b"]" * 50_000, 400, ["body"], "nested too deeply"),
+    ("an integer of 5000 digits", "/api/trace", b'{"seed": ' + b"9" * 5000 + b"}", 400, ["body"], "digits"),
     ("JSON but not an object", "/api/trace", b"[1, 2, 3]", 422, ["body"], "valid dictionary"),
     ("step: x missing", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}), 422, ["body", "x"], "Field required"),
     ("step: lstm shapes", "/api/step", body(cell="lstm", params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0]), 422, ["body", "params", "W_ih"], "expected shape [4, 1]"),
+    ("step: x of the wrong size", "/api/step", body(params={"W_ih": [[1.0, 2.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0]), 422, ["body", "x"], "expected 2 numbers (the columns of W_ih)"),
+    ("step: h of the wrong size", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0], h=[0.0, 0.0]), 422, ["body", "h"], "expected 1 numbers"),
+    ("step: empty W_hh", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0]), 422, ["body", "params", "W_hh"], "empty"),
+    ("step: W_hy without b_y", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0], "W_hy": [[1.0]]}, x=[1.0]), 422, ["body", "params"], "both W_hy and b_y"),
+    ("a vector over 4096 numbers", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[0.0] * 5000), 422, ["body", "x"], "at most 4096"),
     ("step: c for a gru", "/api/step", body(cell="gru", params={"W_ih": [[1.0]] * 3, "W_hh": [[1.0]] * 3, "b_ih": [0.0] * 3, "b_hh": [0.0] * 3}, x=[1.0], c=[0.0]), 422, ["body", "c"], "only an lstm"),
     ("train: zero steps", "/api/train", body(steps=0), 422, ["body", "steps"], "greater than or equal to 1"),
     ("train: learning rate 5", "/api/train", body(learning_rate=5), 422, ["body", "learning_rate"], "less than or equal to 1"),
@@ -94,11 +103,50 @@ def test_body_over_16_mb_is_413_with_or_without_content_length(client, live_url)
     assert r.status_code == 413
 
 
-def test_absurd_nesting_is_a_400_not_a_crash(client):
-    deep = b"[" * 100_000 + b"]" * 100_000
+def test_absurd_nesting_in_a_large_body_is_a_400_not_a_crash(client):
+    deep = b"[" * 1_000_000 + b"]" * 1_000_000  # over 64 kB: the fast parser's path first
     r = client.post("/api/trace", content=deep, headers={"content-type": "application/json"})
-    assert r.status_code in (400, 422)
+    assert r.status_code == 400 and "nested too deeply" in r.text
     assert client.get("/api/health").status_code == 200
+
+
+def test_a_mean_loss_that_overflows_is_diverged_not_null(client):
+    """Every loss_t is finite (1.69e308) but their mean is not: a 422, never "loss": null."""
+    params = {"W_ih": [[0.1], [0.1]], "W_hh": [[0, 0], [0, 0]], "b_ih": [0, 0], "b_hh": [0, 0],
+              "W_hy": [[0, 0]], "b_y": [1.3e154]}
+    r = client.post("/api/trace", json={"topology": "one_to_many", "hidden_size": 2, "length": 3, "params": params})
+    assert r.status_code == 422
+    (item,) = r.json()["detail"]
+    assert item["type"] == "diverged" and item["step"] == 1 and "mean loss" in item["msg"]
+
+
+def test_body_limit_gives_up_on_a_body_that_trickles(monkeypatch):
+    """One byte now and then, forever: 408 once the whole body's time is up."""
+    import asyncio
+
+    from app.api import limits
+
+    monkeypatch.setattr(limits, "BODY_TIMEOUT", 0.3)
+    sent = []
+
+    async def app(scope, receive, send):
+        while True:
+            await receive()
+
+    async def receive():
+        await asyncio.sleep(0.05)
+        return {"type": "http.request", "body": b"[", "more_body": True}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "headers": [(b"content-type", b"application/json")]}
+    try:
+        asyncio.run(limits.BodyLimit(app)(scope, receive, send))
+    except limits.HTTPException as error:
+        assert error.status_code == 408
+    else:
+        raise AssertionError("the trickling body was not stopped")
 
 
 def test_a_large_valid_body_is_accepted(client):

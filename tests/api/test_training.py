@@ -50,3 +50,20 @@ def test_closing_the_connection_stops_the_training(live_url):
             break
         time.sleep(0.05)
     assert training_jobs(live_url) == 0
+
+
+def test_overflow_in_training_is_an_error_line_never_null(client):
+    """Gradients too large to square in float64 still give a finite norm (so clipping works);
+    a loss that overflows ends the stream with an error line naming the training step."""
+    body = {"topology": "one_to_many", "activation": "relu", "recurrent_scale": 5, "steps": 2,
+            "hidden_size": 128, "length": 200, "batch_size": 8}
+    with client.stream("POST", "/api/train", json=body) as r:
+        text = r.read().decode()
+    assert "null" not in text.split('"params"')[0]
+    crafted = {"W_ih": [[0.1], [0.1]], "W_hh": [[0, 0], [0, 0]], "b_ih": [0, 0], "b_hh": [0, 0],
+               "W_hy": [[0, 0]], "b_y": [3e153]}
+    with client.stream("POST", "/api/train", json={"topology": "one_to_many", "hidden_size": 2, "steps": 2,
+                                                   "params": crafted}) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert lines[-1]["type"] == "error" and lines[-1]["step"] == 1 and lines[-1]["timestep"] >= 0
+    assert "overflowed float64" in lines[-1]["detail"]

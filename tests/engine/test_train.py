@@ -44,3 +44,11 @@ def test_evaluate_regression_reports_r2():
     metrics = evaluate(net, examples=20)
     assert set(metrics) == {"loss", "accuracy", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
     assert metrics["r2"] < 0.5  # untrained
+
+
+def test_global_norm_of_gradients_too_large_to_square():
+    from app.engine.train import global_norm
+
+    grads = {"W_hh": np.full((2, 2), 3e200), "encoder": {"b_ih": np.array([4e200, 0.0])}}
+    assert global_norm(grads) == pytest.approx(np.sqrt(4 * 9 + 16) * 1e200)
+    assert global_norm({"b_y": np.zeros(3)}) == 0.0
