@@ -13,7 +13,8 @@ DESCRIPTION = """Every hidden state and every gradient of a small recurrent netw
 
 All numbers are float64 and follow PyTorch's equations and parameter layout exactly.
 Bad input gets a 4xx whose `detail` names the field: 400 unparseable JSON, 413 a body over
-16 MB, 422 a schema or range error (type `diverged` when a value overflows float64)."""
+16 MB, 422 a schema or range error (type `diverged` when a value overflows float64). When more
+engine jobs wait than the server will queue, the answer is 503 with `Retry-After: 1`."""
 
 
 def create_app() -> FastAPI:
