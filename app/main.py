@@ -18,9 +18,10 @@ engine jobs wait than the server will queue, the answer is 503 with `Retry-After
 
 
 def create_app() -> FastAPI:
-    # /docs and /redoc with Swagger UI and ReDoc served from the installed package, not a CDN
+    # /docs: Swagger UI served from the installed package, not a CDN. (No /redoc: ReDoc's
+    # bundle loads its logo from the web.)
     app = FastAPIOffline(title="Unroll", version=__version__, description=DESCRIPTION,
-                         favicon_url="/favicon.ico")
+                         favicon_url="/favicon.ico", redoc_url=None)
     for module in (catalog, traces, training, presets, pages):
         app.include_router(module.router)
     errors.install(app)
