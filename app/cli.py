@@ -7,14 +7,13 @@ import sys
 from pathlib import Path
 
 from .engine.errors import Diverged, InputError
-from .engine.export import dumps, trace_json
+from .engine.export import dumps, trace_json, trained_json
 from .engine.network import build_network
-from .engine.presets import build_all, list_presets, load_preset, preset_ids
+from .engine.presets import build_all, list_presets, preset_ids, preset_network
 from .engine.tasks import TASKS
 from .engine.topologies import TOPOLOGIES
 from .engine.trace import choose_example, trace
-from .engine.train import Training, TrainSettings, evaluate
-from .engine.tree import tree_map
+from .engine.train import Training, TrainSettings, final_metrics
 
 
 def parse_inputs(text: str | None):
@@ -33,29 +32,30 @@ def parse_inputs(text: str | None):
 def _add_network_args(p: argparse.ArgumentParser):
     p.add_argument("--topology", choices=list(TOPOLOGIES), help="default: the task's topology")
     p.add_argument("--task", choices=list(TASKS), help="default: the topology's first task")
-    p.add_argument("--cell", default="rnn", choices=["rnn", "lstm", "gru"])
-    p.add_argument("--activation", default="tanh", choices=["tanh", "relu"])
-    p.add_argument("--hidden-size", type=int, default=8)
+    p.add_argument("--cell", choices=["rnn", "lstm", "gru"], help="default: rnn")
+    p.add_argument("--activation", choices=["tanh", "relu"], help="default: tanh")
+    p.add_argument("--hidden-size", type=int, help="default: 8")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--length", type=int)
     p.add_argument("--recurrent-scale", type=float)
 
 
-def _network(args, params=None):
+def _network(args):
+    """The network the flags describe; with --preset, the preset's (flags must agree with it)."""
+    if getattr(args, "preset", None):
+        return preset_network(
+            args.preset, args.seed, topology=args.topology, task=args.task, cell=args.cell,
+            activation=args.activation, hidden_size=args.hidden_size,
+        )
     topology = args.topology or (TASKS[args.task].topology if args.task else "many_to_one")
     return build_network(
-        topology, args.cell, args.activation, args.hidden_size, args.task, args.seed,
-        args.recurrent_scale, params,
+        topology, args.cell or "rnn", args.activation or "tanh", args.hidden_size or 8, args.task,
+        args.seed, args.recurrent_scale,
     )
 
 
 def cmd_trace(args):
-    if args.preset:
-        preset = load_preset(args.preset)
-        config = preset["config"]
-        net = build_network(**config, params=preset["params"])
-    else:
-        net = _network(args)
+    net = _network(args)
     example = choose_example(net, parse_inputs(args.inputs), None, args.length, args.seed)
     sys.stdout.buffer.write(dumps(trace_json(trace(net, example, args.teacher_forcing))) + b"\n")
 
@@ -74,20 +74,9 @@ def cmd_train(args):
                 f"accuracy {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
                 file=sys.stderr,
             )
-    metrics = evaluate(training.network)
+    metrics = final_metrics(training.network, args.seed, args.length)
     print(f"fresh examples: {metrics}", file=sys.stderr)
-    trained = training.network
-    result = {
-        "config": {
-            "topology": trained.topology.id, "cell": trained.cell.id,
-            "activation": trained.activation, "hidden_size": trained.hidden_size,
-            "task": trained.task.id,
-        },
-        "metrics": metrics,
-        "accuracy": metrics["accuracy"],
-        "params": tree_map(lambda a: a.tolist(), trained.params),
-    }
-    Path(args.out).write_text(json.dumps(result))
+    Path(args.out).write_text(json.dumps(trained_json(training.network, metrics)))
     print(f"saved {args.out}", file=sys.stderr)
 
 
@@ -160,7 +149,4 @@ def main(argv=None):
         args.run(args)
     except (InputError, Diverged) as error:
         print(f"unroll: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyError as error:
-        print(f"unroll: no preset {error}", file=sys.stderr)
         sys.exit(2)

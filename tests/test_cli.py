@@ -40,3 +40,12 @@ def test_train_saves_params_that_trace_reads(tmp_path, capsysbinary):
     saved = json.loads(out.read_text())
     assert saved["config"]["task"] == "same_sign" and len(saved["params"]["W_ih"]) == 4
     assert 0 <= saved["accuracy"] <= 1
+
+
+def test_trace_refuses_flags_that_contradict_the_preset(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as caught:
+        main(["trace", "--preset", "reverse-gru", "--cell", "lstm"])
+    assert caught.value.code == 2
+    assert "preset reverse-gru was trained with cell = 'gru'" in capsys.readouterr().err

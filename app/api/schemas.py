@@ -10,10 +10,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.network import MAX_HIDDEN, MAX_SEED
-from ..engine.tasks import MAX_STEPS, TASKS
+from ..engine.tasks import MAX_TIMESTEPS, TASKS
 from ..engine.topologies import TOPOLOGIES
-from ..engine.train import MAX_BATCH, MAX_SECONDS, TrainSettings
-from ..engine.train import MAX_STEPS as MAX_TRAIN_STEPS
+from ..engine.train import MAX_BATCH, MAX_SECONDS, MAX_TRAIN_STEPS, TrainSettings
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 # Lists are capped near the largest sizes there are (G·H <= 4·256 rows), so that a hostile body
@@ -24,7 +23,6 @@ TopologyId = Literal[tuple(TOPOLOGIES)]
 TaskId = Literal[tuple(TASKS)]
 CellId = Literal["rnn", "lstm", "gru"]
 ActivationId = Literal["tanh", "relu"]
-MAX_TRACE_STEPS = MAX_STEPS
 
 
 class Strict(BaseModel):
@@ -65,7 +63,7 @@ class NetworkConfig(Strict):
     seed: int = Field(0, ge=0, le=MAX_SEED, description="initialisation and sampled example")
     task: TaskId | None = Field(None, description="default: the topology's own task")
     length: int | None = Field(
-        None, ge=1, le=MAX_TRACE_STEPS,
+        None, ge=1, le=MAX_TIMESTEPS,
         description="input steps (one_to_many: outputs; seq2seq: source steps)",
     )
     recurrent_scale: Number | None = Field(
@@ -80,11 +78,11 @@ Token = Annotated[str, Field(max_length=64)]
 class TraceRequest(NetworkConfig):
     teacher_forcing: bool = Field(False, description="feed back targets instead of predictions")
     inputs: list[Token | Vector] | None = Field(
-        None, min_length=1, max_length=MAX_TRACE_STEPS,
+        None, min_length=1, max_length=MAX_TIMESTEPS,
         description="tokens of the task's vocabulary, or vectors; omitted: sampled from seed",
     )
     targets: list[Token | Annotated[int, Field(ge=0)] | Vector] | None = Field(
-        None, min_length=1, max_length=MAX_TRACE_STEPS,
+        None, min_length=1, max_length=MAX_TIMESTEPS,
         description="tokens, class indices or vectors; omitted: the task's rule labels the inputs",
     )
     preset: str | None = Field(None, max_length=100, description="a preset's configuration and weights")

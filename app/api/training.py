@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from ..engine.errors import Diverged, InputError
 from ..engine.export import dumps
-from ..engine.train import MAX_STEP_WORK, Training, TrainSettings, evaluate, step_work
+from ..engine.train import MAX_STEP_WORK, Training, TrainSettings, final_metrics, step_work
 from .convert import network_from
 from .jsonbody import FastJSONRoute
 from .limits import TRAIN_POOL
@@ -52,14 +52,14 @@ class TrainingStream(StreamingResponse):
             self.stop.set()
 
 
-def _train(training: Training, stop: threading.Event, emit):
+def _train(training: Training, seed: int, stop: threading.Event, emit):
     """On the pool's thread: step, emit each progress, stop when told; then evaluate."""
     try:
         for progress in training:
             emit({"type": "progress", **asdict(progress)})
             if stop.is_set():
                 return
-        metrics = evaluate(training.network, examples=200, seed=training.steps_done)
+        metrics = final_metrics(training.network, seed, training.settings.length)
         emit({"type": "done", "params": training.network.params, "metrics": metrics,
               "steps": training.steps_done})
     except Diverged as error:  # `step` counts training steps, as in the progress lines
@@ -94,7 +94,7 @@ async def post_train(req: TrainRequest):
     queue: asyncio.Queue = asyncio.Queue()
     stop = threading.Event()
     job = loop.run_in_executor(
-        TRAIN_POOL.executor, _train, Training(net, settings, req.seed), stop,
+        TRAIN_POOL.executor, _train, Training(net, settings, req.seed), req.seed, stop,
         lambda item: loop.call_soon_threadsafe(queue.put_nowait, item),
     )
     job.add_done_callback(lambda _: TRAIN_POOL.release())

@@ -40,7 +40,8 @@ class Cell:
 
     forward(p, ax, h, c) -> (h_new, c_new, gates, cache)
     backward(p, cache, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
-    where dc_total is the LSTM's total dL/dc_t (None for the others) and da_x, da_h are
+    dh is the total dL/dh_t and dc is dL/dc_t through c_{t+1} only; the LSTM adds the path
+    through h_t and returns the total as dc_total (None for the others). da_x and da_h are
     dL/d(input projection) and dL/d(recurrent projection), (B, G·H), so that
     dW_ih = Σ_t da_x[t]ᵀ x_t, dW_hh = Σ_t da_h[t]ᵀ h_{t−1}, db_ih = Σ_t da_x[t], db_hh = Σ_t da_h[t].
     """
@@ -100,15 +101,15 @@ class LSTM(Cell):
         gates, c_prev, tanh_c = cache
         H = dh.shape[1]
         i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
-        dc = dc + dh * o * (1.0 - tanh_c * tanh_c)  # total dL/dc_t: through h_t and through c_{t+1}
+        dc_total = dc + dh * o * (1.0 - tanh_c * tanh_c)  # dL/dc_t: through c_{t+1} and h_t
         dgates = np.empty_like(gates)
-        dgates[:, :H] = dc * g  # di
-        dgates[:, H : 2 * H] = dc * c_prev  # df
-        dgates[:, 2 * H : 3 * H] = dc * i  # dg
+        dgates[:, :H] = dc_total * g  # di
+        dgates[:, H : 2 * H] = dc_total * c_prev  # df
+        dgates[:, 2 * H : 3 * H] = dc_total * i  # dg
         dgates[:, 3 * H :] = dh * tanh_c  # do
         da = dgates * gates * (1.0 - gates)  # backprop through σ for i, f, o …
         da[:, 2 * H : 3 * H] = dgates[:, 2 * H : 3 * H] * (1.0 - g * g)  # … and through tanh for g
-        return da, da, da @ p["W_hh"], dc * f, dc  # dc_prev = dc ⊙ f
+        return da, da, da @ p["W_hh"], dc_total * f, dc_total  # dc_prev = dc_t ⊙ f
 
 
 class GRU(Cell):

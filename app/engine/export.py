@@ -68,16 +68,29 @@ def trace_json(tr: Trace) -> dict:
     }
 
 
-def network_json(net) -> dict:
-    """The configuration and sizes every response that describes a network starts with."""
+def config_json(net) -> dict:
+    """The configuration fields of a trace request that make this network (with its params)."""
     return {
         "topology": net.topology.id,
         "cell": net.cell.id,
         "activation": net.activation,
+        "hidden_size": net.hidden_size,
         "task": net.task.id,
+    }
+
+
+def trained_json(net, metrics: dict) -> dict:
+    """A trained network as saved by `unroll train` and in presets: config, metrics, params."""
+    return {"config": config_json(net), "metrics": metrics, "accuracy": metrics.get("accuracy"),
+            "params": params_json(net.params)}
+
+
+def network_json(net) -> dict:
+    """The configuration and sizes every response that describes a network starts with."""
+    return {
+        **config_json(net),
         "kind": net.task.kind,
         "input_size": net.input_size,
-        "hidden_size": net.hidden_size,
         "output_size": net.output_size,
         "gate_names": list(net.cell.gate_names),
         "input_vocab": None if net.task.input_vocab is None else list(net.task.input_vocab),

@@ -11,10 +11,11 @@ from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from .errors import InputError
+from .export import trained_json
 from .network import Network, build_network
 from .tasks import TASKS
 from .train import Training, TrainSettings, evaluate
-from .tree import tree_map
 
 PRESET_DIR = Path(__file__).parent / "presets"
 PRESET_CELLS = (("rnn", "tanh"), ("lstm", "tanh"), ("gru", "tanh"))
@@ -57,11 +58,8 @@ def train_preset(task: str, cell: str, activation: str = "tanh", recipe: Recipe 
     metrics = evaluate(training.network, seed=EVAL_SEED)
     return {
         "id": preset_id(task, cell),
-        "config": config,
+        **trained_json(training.network, metrics),
         "training": {"seed": recipe.seed, **asdict(replace(recipe.settings, seconds=None))},
-        "metrics": metrics,
-        "accuracy": metrics["accuracy"],
-        "params": tree_map(lambda a: a.tolist(), training.network.params),
     }
 
 
@@ -101,7 +99,14 @@ def load_preset(preset: str) -> dict:
     return {k: _read(preset)[k] for k in ("id", "config", "params", "accuracy")}
 
 
-def preset_network(preset: str) -> Network:
-    """The preset's network, ready to trace."""
-    data = load_preset(preset)
-    return build_network(**data["config"], params=data["params"])
+def preset_network(preset: str, seed: int = 0, **explicit) -> Network:
+    """The preset's network, ready to trace; a configuration field given in `explicit` (and not
+    None) must agree with the preset's."""
+    try:
+        data = load_preset(preset)
+    except KeyError:
+        raise InputError("preset", f"unknown preset {preset!r}; allowed {preset_ids()}") from None
+    for field, value in explicit.items():
+        if value is not None and value != data["config"][field]:
+            raise InputError(field, f"preset {preset} was trained with {field} = {data['config'][field]!r}")
+    return build_network(**data["config"], seed=seed, params=data["params"])

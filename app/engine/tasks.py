@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import InputError
 
-MAX_STEPS = 500  # encoder + decoder steps of one trace (DESIGN §5)
+MAX_TIMESTEPS = 500  # encoder + decoder timesteps of one trace (DESIGN §5)
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class Task:
     input_size: int
     output_size: int
     value_range: tuple[float, float] | None = None  # of vector inputs and regression outputs
-    lengths: tuple[int, int]  # range of `length` of sampled examples
-    max_length: int = MAX_STEPS  # the largest `length` a request may ask for
+    lengths: tuple[int, int]  # the shortest and longest `length` of a sample of natural length
+    max_length: int = MAX_TIMESTEPS  # the largest `length` a request may ask for
 
     def sample(self, rng: np.random.Generator, length: int | None = None) -> Example:
         """A random example with `length` steps (see `length_of`), or a natural length."""
@@ -196,7 +196,10 @@ class SineWave(Task):
 
     def label(self, inputs, length=None):
         length = 12 if length is None else length
-        phase = np.arcsin(np.clip(inputs[0][0], -1.0, 1.0))
+        seed = inputs[0][0]
+        if not -1.0 <= seed <= 1.0:
+            raise InputError("inputs[0]", f"the seed is a value of the sine, -1 to 1; got {seed}")
+        phase = np.arcsin(seed)
         return [[float(np.sin(phase + (k + 1) * self.omega))] for k in range(length)]
 
     def length_of(self, example):
@@ -282,7 +285,7 @@ class NamedEntities(Task):
     kind = "classification"
     output_vocab = ("O", "PER", "LOC")
     output_size = 3
-    lengths = (4, 10)
+    lengths = (4, 8)
     titles = ("mr", "ms", "dr")
     prepositions = ("in", "to", "from")
     names = ("jordan", "paris", "georgia", "chad", "sydney", "victoria", "austin", "florence")
@@ -344,7 +347,7 @@ class Reverse(Task):
     output_vocab = input_vocab
     input_size = output_size = len(input_vocab)
     lengths = (3, 5)
-    max_length = MAX_STEPS // 2  # the decoder writes as many steps as the encoder reads
+    max_length = MAX_TIMESTEPS // 2  # the decoder writes as many steps as the encoder reads
 
     def sample(self, rng, length=None):
         length = int(rng.integers(self.lengths[0], self.lengths[1] + 1)) if length is None else length
@@ -356,4 +359,6 @@ class Reverse(Task):
 
 
 TASKS = {task.id: task for task in (SameSign(), SineWave(), Sentiment(), NamedEntities(), Reverse())}
-DEFAULT_TASK = {task.topology: task.id for task in reversed(TASKS.values())}
+DEFAULT_TASK: dict[str, str] = {}  # topology -> its first task
+for _task in TASKS.values():
+    DEFAULT_TASK.setdefault(_task.topology, _task.id)

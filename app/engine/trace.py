@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import Diverged, InputError
 from .network import Network
-from .tasks import MAX_STEPS, Example
+from .tasks import MAX_TIMESTEPS, Example
 from .unroll import Gradients, StepRecord, Unroller, backward
 
 START_LABEL = "<start>"
@@ -69,8 +69,8 @@ def _check_target_count(net: Network, n_in: int, n_out: int):
     if n_out < 1:
         raise InputError("targets", "expected at least one target")
     steps = len(net.topology.plan(n_in, n_out))
-    if steps > MAX_STEPS:
-        raise InputError("targets", f"encoder plus decoder is at most {MAX_STEPS} steps, got {steps}")
+    if steps > MAX_TIMESTEPS:
+        raise InputError("targets", f"encoder plus decoder is at most {MAX_TIMESTEPS} steps, got {steps}")
 
 
 def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trace:

@@ -18,9 +18,10 @@ from .network import Network
 from .tree import leaves, tree_map
 from .unroll import Unroller, backward
 
-MAX_STEPS = 5000
+MAX_TRAIN_STEPS = 5000
 MAX_BATCH = 256
 MAX_SECONDS = 120.0
+TRAIN_STREAM, EVAL_STREAM = 1, 2  # seed -> two independent streams of examples
 MAX_STEP_WORK = 250_000_000  # B·T·G·H·(I + H + O) per optimisation step: about 0.1 to 0.3 s here
 
 
@@ -75,11 +76,15 @@ def _tally(net: Network, fw: Unroller):
 
 
 def _score(kind: str, tally) -> float:
-    """Accuracy = correct / outputs; R² = 1 − SSE / Σ(y − ȳ)² for regression."""
+    """Accuracy = correct / outputs; R² = 1 − SSE / Σ(y − ȳ)² for regression, taken as 0 when
+    the targets hardly vary (fewer than two, or a spread below 1e-9 per target)."""
     if kind == "classification":
         return float(tally[0] / tally[1])
     sse, total, squares, n = tally
-    return float(1.0 - sse / max(squares - total * total / n, 1e-12))
+    spread = squares - total * total / n
+    if n < 2 or spread <= 1e-9 * n:
+        return 0.0
+    return float(1.0 - sse / spread)
 
 
 def _forward_groups(net: Network, examples: list, teacher_forcing: bool):
@@ -121,7 +126,7 @@ class Training:
     def __init__(self, net: Network, settings: TrainSettings = TrainSettings(), seed: int = 0):
         self.network = net
         self.settings = settings
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng([seed, TRAIN_STREAM])
         self._m = tree_map(np.zeros_like, net.params)
         self._v = tree_map(np.zeros_like, net.params)
         self.steps_done = 0
@@ -157,17 +162,27 @@ class Training:
         self.network = replace(self.network, params=params)
 
 
-def evaluate(net: Network, examples: int = 500, seed: int = 1, length: int | None = None) -> dict:
+def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | None = None) -> dict:
     """Loss and per-output accuracy (R² for regression) on fresh examples, the network feeding
     back its own predictions as a user sees it."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, EVAL_STREAM])  # never the examples training drew
     batch = [net.task.sample(rng, length) for _ in range(examples)]
     loss, tally = 0.0, 0.0
     with np.errstate(all="ignore"):
         for fw, share in _forward_groups(net, batch, teacher_forcing=False):
             loss += share * fw.loss
             tally = tally + _tally(net, fw)
-    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally), "examples": examples}
+    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally), "examples": examples,
+               "length": length}  # None: the task's natural lengths
     if net.task.kind == "regression":
         metrics["r2"] = metrics["accuracy"]
     return metrics
+
+
+def final_metrics(net: Network, seed: int, length: int | None) -> dict:
+    """`evaluate` after training, on the length trained on; when the trained network overflows
+    on the fresh examples, {"diverged": why} instead, so the trained params are never lost."""
+    try:
+        return evaluate(net, examples=200, seed=seed, length=length)
+    except Diverged as error:
+        return {"diverged": str(error)}

@@ -121,7 +121,8 @@ class Unroller:
 
     def finish(self):
         """Outputs y_t = W_hy h_t + b_y, p_t, loss_t of the waiting steps, in one batch, and the
-        overflow check: Diverged names the first step whose h, c, y or loss is not finite."""
+        overflow check: Diverged names the first step whose h, c, y or loss is not finite.
+        Then the input fed back to the next step, from the last output."""
         net, waiting = self.net, self._unchecked
         if not waiting:
             return
@@ -146,12 +147,15 @@ class Unroller:
         if not finite.all():
             bad = outs[np.flatnonzero(~finite)[0]]
             raise Diverged(bad.t, "forward", "y" if np.isfinite(bad.y).all() else "loss")
-        last = outs[-1]  # the step the next fed-back input comes from
-        if net.task.kind == "regression":
-            self._fed = last.target if self.teacher_forcing else last.y
-        else:
-            fed = last.target if self.teacher_forcing else last.y.argmax(axis=1)
-            self._fed = np.eye(net.output_size)[fed]
+        self._fed = self._fed_back(outs[-1])
+
+    def _fed_back(self, record: StepRecord):
+        """The input the step after `record` reads, when it is fed back: the prediction (one-hot
+        of the argmax, or the value itself), or under teacher forcing the target."""
+        if self.net.task.kind == "regression":
+            return record.target if self.teacher_forcing else record.y
+        fed = record.target if self.teacher_forcing else record.y.argmax(axis=1)
+        return np.eye(self.net.output_size)[fed]
 
     def run(self) -> "Unroller":
         """Every remaining step, then what waits for `finish()` in one batch."""
@@ -259,7 +263,8 @@ def backward(fw: Unroller) -> Gradients:
         else:
             grads[part] = part_grads
     for key, value in leaves(grads):
-        if not np.isfinite(value).all():  # a sum over steps overflowed: name its largest term
+        if not np.isfinite(value).all():  # a sum over steps overflowed: name the step whose
+            # dL/d(pre-activation) is largest, where the terms of that sum are largest too
             step = int(np.abs(da_x).reshape(T, -1).max(axis=1).argmax())
             raise Diverged(step, "backward", f"the gradient of {key}")
     return Gradients(grads, dh_all, dc_all, da_x, da_h)

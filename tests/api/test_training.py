@@ -67,3 +67,18 @@ def test_overflow_in_training_is_an_error_line_never_null(client):
         lines = [json.loads(line) for line in r.iter_lines() if line]
     assert lines[-1]["type"] == "error" and lines[-1]["step"] == 1 and lines[-1]["timestep"] >= 0
     assert "overflowed float64" in lines[-1]["detail"]
+
+
+def test_metrics_are_measured_on_the_length_trained_on_and_never_lose_the_params(client):
+    with client.stream("POST", "/api/train", json={"topology": "many_to_one", "length": 40, "steps": 2}) as r:
+        done = [json.loads(line) for line in r.iter_lines() if line][-1]
+    assert done["type"] == "done" and done["metrics"]["length"] == 40
+    # Fed its own targets in training the values stay below 1e240; fed its own predictions on
+    # fresh examples they overflow. The trained params still arrive, with the reason.
+    huge = {"W_ih": [[1e60]], "W_hh": [[0.0]], "b_ih": [0.0], "b_hh": [0.0], "W_hy": [[1e60]], "b_y": [0.0]}
+    body = {"topology": "one_to_many", "activation": "relu", "hidden_size": 1, "length": 3, "steps": 2,
+            "params": huge}
+    with client.stream("POST", "/api/train", json=body) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert [line["type"] for line in lines] == ["progress", "progress", "done"]
+    assert "overflowed float64" in lines[-1]["metrics"]["diverged"] and len(lines[-1]["params"]["W_ih"]) == 1

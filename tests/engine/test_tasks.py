@@ -19,12 +19,14 @@ def test_sampling_is_deterministic_and_self_consistent(task):
     b = [task.sample(np.random.default_rng(5)) for _ in range(3)]
     assert a == b
     rng = np.random.default_rng(0)
-    for _ in range(50):
+    lengths = set()
+    for _ in range(300):
         ex = task.sample(rng)
-        assert task.lengths[0] <= task.length_of(ex) <= task.lengths[1]
+        lengths.add(task.length_of(ex))
         labelled = task.label(ex.inputs, task.length_of(ex))
         assert labelled == ex.targets  # the sampler labels by the same rule a user's input gets
         assert task.input_matrix(ex.inputs).shape == (len(ex.inputs), task.input_size)
+    assert (min(lengths), max(lengths)) == task.lengths  # what /api/tasks says is what it samples
 
 
 @pytest.mark.parametrize("task", [t for t in TASKS.values() if t.max_length > 1], ids=lambda t: t.id)
@@ -80,3 +82,9 @@ def test_one_hot_vectors_read_back_as_tokens():
     onehot = np.eye(task.input_size)[[1, 3]].tolist()
     assert task.tokens_of(onehot) == [task.input_vocab[1], task.input_vocab[3]]
     assert task.tokens_of([[0.5] * task.input_size]) is None
+
+
+def test_the_sine_seed_is_a_sine_value():
+    with pytest.raises(InputError) as caught:
+        TASKS["sine_wave"].label([[2.0]], 3)
+    assert caught.value.field == "inputs[0]" and "-1 to 1" in caught.value.message

@@ -42,7 +42,7 @@ def test_clipping_limits_each_update():
 def test_evaluate_regression_reports_r2():
     net = build_network("one_to_many", "lstm", hidden_size=4, seed=0)
     metrics = evaluate(net, examples=20)
-    assert set(metrics) == {"loss", "accuracy", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
+    assert set(metrics) == {"loss", "accuracy", "r2", "examples", "length"} and metrics["r2"] == metrics["accuracy"]
     assert metrics["r2"] < 0.5  # untrained
 
 
@@ -52,3 +52,29 @@ def test_global_norm_of_gradients_too_large_to_square():
     grads = {"W_hh": np.full((2, 2), 3e200), "encoder": {"b_ih": np.array([4e200, 0.0])}}
     assert global_norm(grads) == pytest.approx(np.sqrt(4 * 9 + 16) * 1e200)
     assert global_norm({"b_y": np.zeros(3)}) == 0.0
+
+
+def test_evaluation_never_draws_the_training_examples():
+    from app.engine.tasks import TASKS
+    from app.engine.train import EVAL_STREAM, TRAIN_STREAM
+
+    task = TASKS["reverse"]
+    drawn = [task.sample(np.random.default_rng([3, stream])) for stream in (TRAIN_STREAM, EVAL_STREAM)]
+    assert drawn[0] != drawn[1]
+
+
+def test_r2_is_zero_when_the_targets_do_not_vary():
+    from app.engine.train import _score
+
+    assert _score("regression", np.array([0.5, 0.3, 0.09, 1.0])) == 0.0  # one target
+    assert _score("regression", np.array([0.0, 2.0, 2.0, 2.0])) == 0.0  # three equal targets
+    assert _score("regression", np.array([0.5, 0.0, 2.0, 2.0])) == pytest.approx(1 - 0.5 / 2)  # targets ±1
+
+
+def test_final_metrics_keep_the_params_when_evaluation_overflows():
+    from app.engine.train import final_metrics
+
+    huge = {"W_ih": [[1e60]], "W_hh": [[0.0]], "b_ih": [0.0], "b_hh": [0.0], "W_hy": [[1e60]], "b_y": [0.0]}
+    net = build_network("one_to_many", "rnn", "relu", hidden_size=1, params=huge)
+    metrics = final_metrics(net, seed=0, length=3)
+    assert set(metrics) == {"diverged"} and "overflowed float64" in metrics["diverged"]
