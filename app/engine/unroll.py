@@ -87,7 +87,8 @@ class Unroller:
         self._c = np.zeros((B, H)) if net.cell.has_c else None
         self._fed = None  # the input the next `fed` step reads
         self._unchecked: list[StepRecord] = []  # steps whose outputs and overflow check wait
-        self._losses: list[np.ndarray] = []  # (N, B) loss_t of the outputs computed so far
+        self._batches: list[tuple] = []  # (Y, P, loss) of each batch of outputs computed so far
+        self._h_batches: list[np.ndarray] = []  # (n, B, H) h of each batch of checked steps
         self._params = {part: net.part_params(part) for part in net.topology.parts}
         self._next_is_fed = [s.source == "fed" for s in self.plan[1:]] + [False]
         reader = next(s.part for s in self.plan if s.source == "given")
@@ -128,6 +129,7 @@ class Unroller:
             return
         self._unchecked = []
         H = np.array([r.h for r in waiting])  # (n, B, H)
+        self._h_batches.append(H)
         for name, values in (("h", H), ("c", np.array([r.c for r in waiting]) if net.cell.has_c else None)):
             finite = True if values is None else np.isfinite(values)
             if not np.all(finite):
@@ -140,7 +142,7 @@ class Unroller:
         target = self.targets[[r.spec.output_index for r in outs]]  # (N, B) or (N, B, O)
         Y = H[at] @ net.params["W_hy"].T + net.params["b_y"]  # (N, B, O)
         P, loss = output_forward(net.task.kind, Y, target)
-        self._losses.append(loss)
+        self._batches.append((Y, P, loss))
         for n, r in enumerate(outs):
             r.y, r.p, r.target, r.loss = Y[n], None if P is None else P[n], target[n], loss[n]
         finite = np.isfinite(loss).all(axis=1)
@@ -164,6 +166,16 @@ class Unroller:
         self.finish()
         return self
 
+    def hidden_states(self):
+        """h_t of every step, (T, B, H)."""
+        return np.concatenate(self._h_batches)
+
+    def outputs(self):
+        """Y (N, B, O) and P (N, B, O) or None, of every output step in order."""
+        Y = np.concatenate([y for y, _, _ in self._batches])
+        P = None if self.net.task.kind == "regression" else np.concatenate([p for _, p, _ in self._batches])
+        return Y, P
+
     def output_records(self) -> list[StepRecord]:
         return [r for r in self.records if r.spec.output_index is not None]
 
@@ -171,7 +183,7 @@ class Unroller:
     def loss(self) -> float:
         """L = mean of loss_t over the output steps (and over the batch); Diverged names the
         output step at which the sum overflows, when every loss_t is finite but L is not."""
-        losses = np.concatenate(self._losses)  # (N, B)
+        losses = np.concatenate([loss for _, _, loss in self._batches])  # (N, B)
         L = losses.mean()
         if not np.isfinite(L):
             at = int(np.flatnonzero(~np.isfinite(np.cumsum(losses.sum(axis=1))))[0])
@@ -212,16 +224,17 @@ class Gradients:
 
 def backward(fw: Unroller) -> Gradients:
     """Exact BPTT through the whole sequence; the fed-back inputs are constants."""
+    if not fw.done or fw._unchecked:
+        raise ValueError("backward needs the whole forward pass: run() it first")
     net, records = fw.net, fw.records
     kind, cell = net.task.kind, net.cell
     outs = fw.output_records()
     B, H, T = fw.inputs.shape[1], net.hidden_size, len(records)
 
-    Y = np.array([r.y for r in outs])  # (N, B, O)
-    P = np.array([r.p for r in outs]) if kind == "classification" else None
-    dY = output_backward(kind, Y, P, np.array([r.target for r in outs]))
+    Y, P = fw.outputs()  # (N, B, O)
+    dY = output_backward(kind, Y, P, fw.targets)
     dY /= len(outs) * B  # L is the mean over output steps and examples
-    H_all = np.array([r.h for r in records])  # (T, B, H)
+    H_all = fw.hidden_states()  # (T, B, H)
     out_steps = [r.t for r in outs]
     grads = {
         "W_hy": dY.reshape(-1, dY.shape[2]).T @ H_all[out_steps].reshape(-1, H),  # Σ_t dy_tᵀ h_t
