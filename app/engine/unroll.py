@@ -98,6 +98,11 @@ class Unroller:
     def done(self) -> bool:
         return len(self.records) == len(self.plan)
 
+    @property
+    def complete(self) -> bool:
+        """Every step run, and every output computed."""
+        return self.done and not self._unchecked
+
     def step(self, defer: bool = False) -> StepRecord:
         """Advance one timestep: read x_t, update h (and c), and at an output step y, p, loss.
 
@@ -224,7 +229,7 @@ class Gradients:
 
 def backward(fw: Unroller) -> Gradients:
     """Exact BPTT through the whole sequence; the fed-back inputs are constants."""
-    if not fw.done or fw._unchecked:
+    if not fw.complete:
         raise ValueError("backward needs the whole forward pass: run() it first")
     net, records = fw.net, fw.records
     kind, cell = net.task.kind, net.cell
