@@ -13,7 +13,7 @@ from .engine.presets import build_all, list_presets, preset_ids, preset_network
 from .engine.tasks import TASKS
 from .engine.topologies import TOPOLOGIES
 from .engine.trace import choose_example, trace
-from .engine.train import Training, TrainSettings, final_metrics
+from .engine.train import Training, TrainSettings, check_settings, final_metrics
 
 
 def parse_inputs(text: str | None):
@@ -49,8 +49,8 @@ def _network(args):
         )
     topology = args.topology or (TASKS[args.task].topology if args.task else "many_to_one")
     return build_network(
-        topology, args.cell or "rnn", args.activation or "tanh", args.hidden_size or 8, args.task,
-        args.seed, args.recurrent_scale,
+        topology, args.cell or "rnn", args.activation or "tanh",
+        8 if args.hidden_size is None else args.hidden_size, args.task, args.seed, args.recurrent_scale,
     )
 
 
@@ -66,6 +66,10 @@ def cmd_train(args):
         steps=args.steps, learning_rate=args.learning_rate, batch_size=args.batch_size,
         seconds=args.seconds, length=args.length,
     )
+    check_settings(net, settings, live=False)
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InputError("--out", f"{args.out} is not a file in an existing folder")
     training = Training(net, settings, args.seed)
     for progress in training:
         if progress.step % max(1, args.steps // 20) == 0 or progress.step == args.steps:
@@ -76,7 +80,7 @@ def cmd_train(args):
             )
     metrics = final_metrics(training.network, args.seed, args.length)
     print(f"fresh examples: {metrics}", file=sys.stderr)
-    Path(args.out).write_text(json.dumps(trained_json(training.network, metrics)))
+    out.write_text(json.dumps(trained_json(training.network, metrics)))
     print(f"saved {args.out}", file=sys.stderr)
 
 

@@ -49,3 +49,19 @@ def test_trace_refuses_flags_that_contradict_the_preset(capsys):
         main(["trace", "--preset", "reverse-gru", "--cell", "lstm"])
     assert caught.value.code == 2
     assert "preset reverse-gru was trained with cell = 'gru'" in capsys.readouterr().err
+
+
+def test_train_checks_its_flags_before_training(tmp_path, capsys):
+    import pytest
+
+    for flags, words in ((["--batch-size", "0"], "batch_size: must be 1 to 256"),
+                         (["--learning-rate", "nan"], "learning_rate: must be more than 0"),
+                         (["--steps", "0"], "steps: must be 1 to 5000"),
+                         (["--task", "reverse", "--length", "251"], "length: must be 1 to 250"),
+                         (["--hidden-size", "0"], "hidden_size: must be 1 to 256")):
+        with pytest.raises(SystemExit) as caught:
+            main(["train", *flags, "--out", str(tmp_path / "x.json")])
+        assert caught.value.code == 2 and words in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["train", "--steps", "1", "--out", str(tmp_path / "no" / "x.json")])
+    assert "is not a file in an existing folder" in capsys.readouterr().err

@@ -38,15 +38,20 @@ def _step(req: StepRequest) -> dict:
     given = req.params.model_dump(exclude_none=True)
     if ("W_hy" in given) != ("b_y" in given):
         raise InputError("params", "give both W_hy and b_y for an output, or neither")
+    G = cell.blocks
     H, I = _columns(given, "W_hh"), _columns(given, "W_ih")
     if not 1 <= H <= MAX_HIDDEN:
         raise InputError("params.W_hh", f"its {H} columns are the hidden size: 1 to {MAX_HIDDEN} allowed")
+    if len(given["W_hh"]) != G * H:
+        raise InputError("params.W_hh", f"expected shape [{G * H}, {H}] ({G} gate blocks of its {H} "
+                         f"columns), got [{len(given['W_hh'])}, {H}]")
+    if "b_y" in given and not given["b_y"]:
+        raise InputError("params.b_y", "expected at least one output")
     for name, value, size, of in (("x", req.x, I, "W_ih"), ("h", req.h, H, "W_hh"), ("c", req.c, H, "W_hh")):
         if value is not None and len(value) != size:
             raise InputError(name, f"expected {size} numbers (the columns of {of}), got {len(value)}")
     if req.c is not None and not cell.has_c:
         raise InputError("c", f"only an lstm has a cell state c; {req.cell} does not")
-    G = cell.blocks
     shapes = {"W_ih": (G * H, I), "W_hh": (G * H, H), "b_ih": (G * H,), "b_hh": (G * H,)}
     if "W_hy" in given:
         O = len(given["b_y"])

@@ -13,9 +13,9 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from ..engine.errors import Diverged, InputError
+from ..engine.errors import Diverged
 from ..engine.export import dumps
-from ..engine.train import MAX_STEP_WORK, Training, TrainSettings, final_metrics, step_work
+from ..engine.train import Training, TrainSettings, check_settings, final_metrics
 from .convert import network_from
 from .jsonbody import FastJSONRoute
 from .limits import TRAIN_POOL
@@ -63,8 +63,10 @@ def _train(training: Training, seed: int, stop: threading.Event, emit):
         emit({"type": "done", "params": training.network.params, "metrics": metrics,
               "steps": training.steps_done})
     except Diverged as error:  # `step` counts training steps, as in the progress lines
-        emit({"type": "error", "detail": str(error), "step": training.steps_done + 1,
-              "timestep": error.step})
+        line = {"type": "error", "detail": str(error), "step": training.steps_done + 1}
+        if error.step is not None:
+            line["timestep"] = error.step  # the timestep of the sequence where it overflowed
+        emit(line)
     except Exception:  # a bug must still end the stream with a line that says so
         logger.exception("training failed")
         emit({"type": "error", "detail": "training failed on the server"})
@@ -78,17 +80,11 @@ def _train(training: Training, seed: int, stop: threading.Event, emit):
 async def post_train(req: TrainRequest):
     """Train with Adam on the task, streaming progress; closing the connection stops it."""
     net = network_from(req)
-    if req.length is not None and req.length > net.task.max_length:
-        raise InputError("length", f"must be 1 to {net.task.max_length} for {net.task.id}, got {req.length}")
     settings = TrainSettings(
         steps=req.steps, learning_rate=req.learning_rate, batch_size=req.batch_size,
         seconds=req.seconds, length=req.length,
     )
-    if step_work(net, settings) > MAX_STEP_WORK:
-        raise InputError(
-            "batch_size", "batch_size × length × hidden_size is too large for live training; "
-            "lower one of them (or train offline with `unroll train`)",
-        )
+    check_settings(net, settings, live=True)
     TRAIN_POOL.reserve()
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()

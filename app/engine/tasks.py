@@ -168,7 +168,8 @@ class SameSign(Task):
 
     def label(self, inputs, length=None):
         x1, x2 = inputs[0]
-        return ["different" if x1 * x2 < 0 else "same"]
+        opposite = (x1 < 0 < x2) or (x2 < 0 < x1)  # signs compared, not the product (underflow)
+        return ["different" if opposite else "same"]
 
 
 class SineWave(Task):

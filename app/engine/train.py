@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from .errors import Diverged
+from .errors import Diverged, InputError
 from .network import Network
 from .tree import leaves, tree_map
 from .unroll import Unroller, backward
@@ -43,6 +43,29 @@ def step_work(net: Network, settings: TrainSettings) -> int:
         steps *= 2  # the decoder writes as many steps as the encoder reads
     per_step = net.cell.blocks * net.hidden_size * (task.input_size + net.hidden_size + task.output_size)
     return settings.batch_size * steps * per_step
+
+
+def check_settings(net: Network, s: TrainSettings, live: bool):
+    """Each setting within its bounds, or an InputError naming the first that is not. `live`
+    training (streamed by the server) is also bounded in seconds and in work per step."""
+    task = net.task
+    bounds = [
+        ("steps", 1 <= s.steps <= MAX_TRAIN_STEPS, f"1 to {MAX_TRAIN_STEPS}"),
+        ("learning_rate", 0 < s.learning_rate <= 1, "more than 0 and at most 1"),
+        ("batch_size", 1 <= s.batch_size <= MAX_BATCH, f"1 to {MAX_BATCH}"),
+        ("length", s.length is None or 1 <= s.length <= task.max_length,
+         f"1 to {task.max_length} for {task.id}"),
+        ("seconds", 0 < s.seconds <= (MAX_SECONDS if live else np.inf),
+         f"more than 0 and at most {MAX_SECONDS}" if live else "more than 0"),
+    ]
+    for field, ok, allowed in bounds:
+        if not ok:
+            raise InputError(field, f"must be {allowed}, got {getattr(s, field)}")
+    if live and step_work(net, s) > MAX_STEP_WORK:
+        raise InputError(
+            "batch_size", "batch_size × length × hidden_size is too large for live training; "
+            "lower one of them (or train offline with `unroll train`)",
+        )
 
 
 @dataclass(frozen=True)
@@ -75,12 +98,15 @@ def _tally(net: Network, fw: Unroller):
     return np.array([((Y - T) ** 2).sum(), T.sum(), (T * T).sum(), T.size])
 
 
-def _score(kind: str, tally) -> float:
+def _score(kind: str, tally, phase: str) -> float:
     """Accuracy = correct / outputs; R² = 1 − SSE / Σ(y − ȳ)² for regression, taken as 0 when
-    the targets hardly vary (fewer than two, or a spread below 1e-9 per target)."""
+    the targets hardly vary (fewer than two, or a spread below 1e-9 per target). Diverged when
+    the squared errors add up past float64, each loss_t finite as it may be."""
     if kind == "classification":
         return float(tally[0] / tally[1])
     sse, total, squares, n = tally
+    if not np.isfinite(sse):
+        raise Diverged(None, phase, "the sum of squared errors behind R²")
     spread = squares - total * total / n
     if n < 2 or spread <= 1e-9 * n:
         return 0.0
@@ -139,9 +165,8 @@ class Training:
             examples = [task.sample(self.rng, s.length) for _ in range(s.batch_size)]
             loss, grads, tally = loss_and_grads(self.network, examples)
             grad_norm = global_norm(grads)
-            accuracy = _score(task.kind, tally)
-            for name, value in (("the loss", loss), ("the accuracy", accuracy),
-                                ("the gradient norm", grad_norm)):
+            accuracy = _score(task.kind, tally, "training")
+            for name, value in (("the mini-batch's loss", loss), ("the gradient norm", grad_norm)):
                 if not np.isfinite(value):
                     raise Diverged(None, "training", name)
             scale = min(1.0, s.clip / grad_norm) if grad_norm > 0 else 1.0
@@ -172,8 +197,11 @@ def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | Non
         for fw, share in _forward_groups(net, batch, teacher_forcing=False):
             loss += share * fw.loss
             tally = tally + _tally(net, fw)
-    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally), "examples": examples,
-               "length": length}  # None: the task's natural lengths
+    if not np.isfinite(loss):
+        raise Diverged(None, "evaluation", "the mean loss")
+    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally, "evaluation"), "examples": examples}
+    if length is not None:  # otherwise the task's natural lengths
+        metrics["length"] = length
     if net.task.kind == "regression":
         metrics["r2"] = metrics["accuracy"]
     return metrics

@@ -82,3 +82,16 @@ def test_metrics_are_measured_on_the_length_trained_on_and_never_lose_the_params
         lines = [json.loads(line) for line in r.iter_lines() if line]
     assert [line["type"] for line in lines] == ["progress", "progress", "done"]
     assert "overflowed float64" in lines[-1]["metrics"]["diverged"] and len(lines[-1]["params"]["W_ih"]) == 1
+
+
+def test_an_overflowing_sum_of_squared_errors_is_reported_not_null(client):
+    """Each loss_t is finite (~1e305) but the squared errors behind R² add up past float64."""
+    crafted = {"W_ih": [[0], [0]], "W_hh": [[0, 0], [0, 0]], "b_ih": [0, 0], "b_hh": [0, 0],
+               "W_hy": [[0, 0]], "b_y": [3.2e152]}
+    body = {"topology": "one_to_many", "hidden_size": 2, "steps": 1, "batch_size": 1,
+            "learning_rate": 1e-9, "params": crafted}
+    with client.stream("POST", "/api/train", json=body) as r:
+        text = r.read().decode()
+    assert "null" not in text and "Infinity" not in text and "NaN" not in text
+    last = json.loads(text.strip().splitlines()[-1])
+    assert last["type"] == "done" and "squared errors" in last["metrics"]["diverged"]

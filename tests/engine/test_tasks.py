@@ -56,6 +56,8 @@ def test_reverse_and_sine_and_sign_rules():
     assert np.allclose(wave, [[0.5], [np.sqrt(3) / 2], [1.0]])  # sin 30°, 60°, 90°
     assert TASKS["same_sign"].label([[-0.5, -0.1]]) == ["same"]
     assert TASKS["same_sign"].label([[0.5, -0.1]]) == ["different"]
+    assert TASKS["same_sign"].label([[1e-200, -1e-200]]) == ["different"]  # their product underflows
+    assert TASKS["same_sign"].label([[0.0, -3.0]]) == ["same"]
 
 
 def test_encoding_errors_name_the_item():

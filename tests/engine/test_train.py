@@ -42,7 +42,7 @@ def test_clipping_limits_each_update():
 def test_evaluate_regression_reports_r2():
     net = build_network("one_to_many", "lstm", hidden_size=4, seed=0)
     metrics = evaluate(net, examples=20)
-    assert set(metrics) == {"loss", "accuracy", "r2", "examples", "length"} and metrics["r2"] == metrics["accuracy"]
+    assert set(metrics) == {"loss", "accuracy", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
     assert metrics["r2"] < 0.5  # untrained
 
 
@@ -66,9 +66,9 @@ def test_evaluation_never_draws_the_training_examples():
 def test_r2_is_zero_when_the_targets_do_not_vary():
     from app.engine.train import _score
 
-    assert _score("regression", np.array([0.5, 0.3, 0.09, 1.0])) == 0.0  # one target
-    assert _score("regression", np.array([0.0, 2.0, 2.0, 2.0])) == 0.0  # three equal targets
-    assert _score("regression", np.array([0.5, 0.0, 2.0, 2.0])) == pytest.approx(1 - 0.5 / 2)  # targets ±1
+    assert _score("regression", np.array([0.5, 0.3, 0.09, 1.0]), "training") == 0.0  # one target
+    assert _score("regression", np.array([0.0, 2.0, 2.0, 2.0]), "training") == 0.0  # three equal targets
+    assert _score("regression", np.array([0.5, 0.0, 2.0, 2.0]), "training") == pytest.approx(1 - 0.5 / 2)  # targets ±1
 
 
 def test_final_metrics_keep_the_params_when_evaluation_overflows():
