@@ -92,4 +92,4 @@ class JobPool:
 
 
 TRACE_POOL = JobPool("trace", workers=1, waiting=64)
-TRAIN_POOL = JobPool("training", workers=2, waiting=0)
+TRAIN_POOL = JobPool("training", workers=2, waiting=8)  # a waiting training streams once it starts

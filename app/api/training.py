@@ -54,6 +54,9 @@ class TrainingStream(StreamingResponse):
 
 def _train(training: Training, seed: int, stop: threading.Event, emit):
     """On the pool's thread: step, emit each progress, stop when told; then evaluate."""
+    if stop.is_set():  # the client left while the training waited for a thread
+        emit(None)
+        return
     try:
         for progress in training:
             emit({"type": "progress", **asdict(progress)})

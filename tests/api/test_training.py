@@ -95,3 +95,22 @@ def test_an_overflowing_sum_of_squared_errors_is_reported_not_null(client):
     assert "null" not in text and "Infinity" not in text and "NaN" not in text
     last = json.loads(text.strip().splitlines()[-1])
     assert last["type"] == "done" and "squared errors" in last["metrics"]["diverged"]
+
+
+def test_a_training_waits_for_a_free_thread_and_a_client_that_left_is_skipped(live_url):
+    long = {"topology": "seq2seq", "cell": "lstm", "hidden_size": 64, "steps": 5000, "seconds": 100,
+            "batch_size": 64}
+    with httpx.Client(timeout=30) as http:
+        running = [http.stream("POST", f"{live_url}/api/train", json=long) for _ in range(2)]
+        lines = [r.__enter__().iter_lines() for r in running]  # kept, or closing them ends the stream
+        for stream_lines in lines:
+            next(stream_lines)  # both threads are training
+        with http.stream("POST", f"{live_url}/api/train", json=long) as waiting:
+            assert waiting.status_code == 200 and training_jobs(live_url) == 3  # 2 running, 1 waiting
+        for r in running:
+            r.__exit__(None, None, None)
+    for _ in range(300):
+        if training_jobs(live_url) == 0:
+            break
+        time.sleep(0.05)
+    assert training_jobs(live_url) == 0  # the one that waited never trained: its client had left
