@@ -135,11 +135,11 @@ class Unroller:
         self._unchecked = []
         H = np.array([r.h for r in waiting])  # (n, B, H)
         self._h_batches.append(H)
-        for name, values in (("h", H), ("c", np.array([r.c for r in waiting]) if net.cell.has_c else None)):
-            finite = True if values is None else np.isfinite(values)
-            if not np.all(finite):
-                bad = np.flatnonzero(~finite.reshape(len(waiting), -1).all(axis=1))[0]
-                raise Diverged(waiting[bad].t, "forward", name)
+        checks = [("h", H)] + ([("c", np.array([r.c for r in waiting]))] if net.cell.has_c else [])
+        for name, values in checks:
+            finite = np.isfinite(values).reshape(len(waiting), -1).all(axis=1)
+            if not finite.all():
+                raise Diverged(waiting[np.flatnonzero(~finite)[0]].t, "forward", name)
         at = [n for n, r in enumerate(waiting) if r.spec.output_index is not None]
         if not at:
             return
