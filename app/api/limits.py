@@ -10,13 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 from starlette.exceptions import HTTPException
 
+from ..engine.export import dumps
+
 MAX_BODY = 16 * 1024 * 1024  # bytes (DESIGN §4)
 BODY_TIMEOUT = 60.0  # seconds a client may take to send a whole body
 
 
+TOO_LARGE = f"request body over {MAX_BODY} bytes (16 MB)"
+
+
 class BodyTooLarge(HTTPException):
     def __init__(self):
-        super().__init__(413, f"request body over {MAX_BODY} bytes (16 MB)")
+        super().__init__(413, TOO_LARGE)
 
 
 class BodyLimit:
@@ -31,7 +36,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > MAX_BODY:
-            return await _send_json(send, 413, str(BodyTooLarge().detail).encode())
+            return await _send_json(send, 413, TOO_LARGE)
         received, body_done = 0, False
         deadline = asyncio.get_running_loop().time() + BODY_TIMEOUT
 
@@ -54,8 +59,8 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
-async def _send_json(send, status: int, detail: bytes):
-    body = b'{"detail":"' + detail + b'"}'
+async def _send_json(send, status: int, detail: str):
+    body = dumps({"detail": detail})
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),

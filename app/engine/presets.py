@@ -76,6 +76,8 @@ def build_all(jobs: int = 2):
     work = [(task, cell, act) for task in RECIPES for cell, act in PRESET_CELLS]
     with ProcessPoolExecutor(jobs) as pool:
         yield from pool.map(_build_one, work)
+    preset_ids.cache_clear()
+    _read.cache_clear()
 
 
 @cache
@@ -83,8 +85,10 @@ def _read(preset: str) -> dict:
     return json.loads((PRESET_DIR / f"{preset}.json").read_text())
 
 
-def preset_ids() -> list[str]:
-    return sorted(path.stem for path in PRESET_DIR.glob("*.json"))
+@cache
+def preset_ids() -> tuple[str, ...]:
+    """The shipped presets, read from PRESET_DIR once (build_all forgets them)."""
+    return tuple(sorted(path.stem for path in PRESET_DIR.glob("*.json")))
 
 
 def list_presets() -> list[dict]:
@@ -105,7 +109,7 @@ def preset_network(preset: str, seed: int = 0, **explicit) -> Network:
     try:
         data = load_preset(preset)
     except KeyError:
-        raise InputError("preset", f"unknown preset {preset!r}; allowed {preset_ids()}") from None
+        raise InputError("preset", f"unknown preset {preset!r}; allowed {list(preset_ids())}") from None
     for field, value in explicit.items():
         if value is not None and value != data["config"][field]:
             raise InputError(field, f"preset {preset} was trained with {field} = {data['config'][field]!r}")

@@ -90,9 +90,8 @@ def batch_arrays(net: Network, examples: list):
 
 def _tally(net: Network, fw: Unroller):
     """(correct outputs, outputs) for classification; (SSE, Σy, Σy², n) pieces for regression."""
-    outs = fw.output_records()
-    Y = np.array([r.y for r in outs])
-    T = np.array([r.target for r in outs])
+    Y, _ = fw.outputs()  # (N, B, O)
+    T = fw.targets  # (N, B) or (N, B, O)
     if net.task.kind == "classification":
         return np.array([(Y.argmax(axis=2) == T).sum(), T.size], dtype=float)
     return np.array([((Y - T) ** 2).sum(), T.sum(), (T * T).sum(), T.size])
