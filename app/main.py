@@ -6,6 +6,7 @@ from fastapi_offline import FastAPIOffline
 
 from . import __version__
 from .api import catalog, errors, pages, presets, traces, training
+from .api.headers import SecurityHeaders
 from .api.limits import BodyLimit
 from .paths import resource_dir
 
@@ -18,15 +19,17 @@ engine jobs wait than the server will queue, the answer is 503 with `Retry-After
 
 
 def create_app() -> FastAPI:
-    # /docs: Swagger UI served from the installed package, not a CDN. (No /redoc: ReDoc's
-    # bundle loads its logo from the web.)
+    # Swagger UI's assets come from the installed fastapi-offline package, not a CDN; the /docs
+    # page that starts it is ours (app.api.pages), so it needs no inline script. (No /redoc:
+    # ReDoc's bundle loads its logo from the web.)
     app = FastAPIOffline(title="Unroll", version=__version__, description=DESCRIPTION,
-                         favicon_url="/favicon.ico", redoc_url=None)
+                         docs_url=None, redoc_url=None)
     for module in (catalog, traces, training, presets, pages):
         app.include_router(module.router)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, the 413s included
     return app
 
 

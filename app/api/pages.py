@@ -26,6 +26,11 @@ async def index(request: Request):
     )
 
 
+@router.get("/docs", response_class=HTMLResponse)
+async def api_docs(request: Request):
+    return templates.TemplateResponse(request, "api-docs.html")
+
+
 @lru_cache(maxsize=1)
 def _plotly_js() -> tuple[bytes, bytes]:
     raw = (files("plotly") / "package_data" / "plotly.min.js").read_bytes()
