@@ -9,21 +9,18 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
-from ..engine.tasks import TASKS
-from ..engine.topologies import TOPOLOGIES
 from ..paths import resource_dir
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resource_dir("templates")))
 YEAR = 365 * 24 * 3600
+PLOTLY_URL = "/vendor/plotly.min.js"
 
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request):
     return templates.TemplateResponse(
-        request, "index.html",
-        {"version": __version__, "topologies": TOPOLOGIES.values(), "tasks": TASKS.values()},
-    )
+        request, "index.html", {"version": __version__, "plotly_url": PLOTLY_URL})
 
 
 @router.get("/docs", response_class=HTMLResponse)

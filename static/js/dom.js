@@ -1,0 +1,29 @@
+// Building DOM and SVG nodes. Text always goes in as textContent: nothing here parses HTML.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function fill(node, attrs, children) {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") node.textContent = value;
+    else if (name === "class") node.setAttribute("class", value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** An HTML element: el("p", {class: "hint", text: "…"}, [children]). */
+export function el(tag, attrs = {}, children = []) {
+  return fill(document.createElement(tag), attrs, children);
+}
+
+/** An SVG element, likewise. */
+export function svg(tag, attrs = {}, children = []) {
+  return fill(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+/** Replace a node's children. */
+export function replaceChildren(node, children) {
+  node.replaceChildren(...children.filter(Boolean));
+}

@@ -1,0 +1,64 @@
+// The page's two colour scales, shared by the stage, the heatmap and the legend.
+// Values: one diverging, colour-blind-safe scale centred on 0 (blue < 0 < orange, ColorBrewer
+// RdBu's blues and PuOr's oranges). Gradients: one sequential scale of magnitude (ColorBrewer RdPu).
+
+export const VALUE_STOPS = [
+  "#053061", "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7",
+  "#fee0b6", "#fdb863", "#e08214", "#b35806", "#7f3b08",
+];
+export const GRADIENT_STOPS = ["#fde0dd", "#fcc5c0", "#fa9fb5", "#f768a1", "#dd3497", "#ae017e", "#7a0177"];
+
+const parse = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+const VALUE_RGB = VALUE_STOPS.map(parse);
+const GRADIENT_RGB = GRADIENT_STOPS.map(parse);
+
+function interpolate(rgbStops, u) {
+  const k = Math.min(Math.max(u, 0), 1) * (rgbStops.length - 1);
+  const i = Math.min(Math.floor(k), rgbStops.length - 2);
+  const f = k - i;
+  const [a, b] = [rgbStops[i], rgbStops[i + 1]];
+  return `rgb(${a.map((v, j) => Math.round(v + (b[j] - v) * f)).join(",")})`;
+}
+
+/** The colour of a value v on the diverging scale [−limit, +limit]. */
+export function valueColor(v, limit) {
+  return interpolate(VALUE_RGB, 0.5 + v / (2 * limit));
+}
+
+/** The colour of a gradient norm n on the log scale [lo, hi] (both > 0). */
+export function gradientColor(n, lo, hi) {
+  if (!(n > 0)) return GRADIENT_STOPS[0];
+  const u = hi > lo ? (Math.log10(n) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : 1;
+  return interpolate(GRADIENT_RGB, u);
+}
+
+/** The diverging scale as plotly wants it: [[0, colour], …, [1, colour]]. */
+export function plotlyValueScale() {
+  return VALUE_STOPS.map((c, i) => [i / (VALUE_STOPS.length - 1), c]);
+}
+
+function maxAbs(values, floor) {
+  let m = floor;
+  for (const v of values) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+/** The symmetric limit of each drawn quantity's scale: h is 1 for bounded cells (tanh, σ) and
+ * the largest |h| for a ReLU RNN; c and a regression's y: the largest |value|, at least 1. */
+export function limitsOf(trace) {
+  const flat = (name) => trace.steps.flatMap((s) => s[name] ?? []);
+  const bounded = !(trace.cell === "rnn" && trace.activation === "relu");
+  const targets = trace.kind === "regression" ? flat("target") : [];
+  return {
+    h: bounded ? 1 : maxAbs(flat("h"), 1e-12),
+    c: maxAbs(flat("c"), 1),
+    y: maxAbs([...flat("y"), ...targets], 1),
+  };
+}
+
+/** The [lo, hi] of the ‖dL/dh_t‖ that are above zero, for the gradient scale. */
+export function gradientRange(trace) {
+  const norms = trace.steps.map((s) => s.dh_norm).filter((n) => n > 0);
+  if (!norms.length) return [1, 1];
+  return [Math.min(...norms), Math.max(...norms)];
+}
