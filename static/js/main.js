@@ -109,15 +109,18 @@ function onPlayhead(playhead, { playing }) {
   else writeUrl();
 }
 
-function setTrace(next) {
+/** Draw a new trace; marks "unroll:drawn" once the stage and both charts show it. */
+async function setTrace(next) {
   trace = next;
   player.load(trace.steps.length, { phase: state.phase, t: state.t });
   Object.assign(state, player.playhead);
   renderLegend($("legend"), { valueLimit: limitsOf(trace).h, gradient: gradientRange(trace) });
   controls.reflect(state, trace);
-  charts.update(trace);
+  const charted = charts.update(trace);
   renderView();
   writeUrl();
+  await charted;
+  performance.mark("unroll:drawn");
 }
 
 function describeFailure(error) {
@@ -143,7 +146,7 @@ async function load() {
     if (inFlight !== mine) return;
     notices.clear();
     controls.showInputError("");
-    setTrace(next);
+    await setTrace(next);
   } catch (error) {
     if (mine.signal.aborted) return;
     const inputField = error.kind === "invalid" && state.inputs !== null
