@@ -34,7 +34,7 @@ from tests.web.conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 VIEW = "?topology=many_to_many&cell=lstm&h=64&len=100"
 BODY = {"topology": "many_to_many", "task": "named_entities", "cell": "lstm", "activation": "tanh",
         "hidden_size": 64, "seed": 0, "teacher_forcing": False, "recurrent_scale": None, "length": 100}
-LARGEST = "?topology=one_to_many&h=256&len=500&speed=4"
+LARGEST = "?topology=one_to_many&cell=lstm&h=256&len=500&speed=4"
 
 FRAMES_JS = """async (ms) => {
   const deltas = [];

@@ -47,10 +47,12 @@ async function errorFrom(response) {
   return new ApiError(kind, message, { status: response.status, field });
 }
 
-/** The body as JSON, reporting the fraction received when the size is known. */
+const PROGRESS_FROM_BYTES = 4_000_000; // smaller answers arrive too fast for a progress bar to help
+
+/** The body as JSON, reporting the fraction received when the answer is large. */
 async function readJson(response, onProgress) {
   const total = Number(response.headers.get("content-length")) || 0;
-  if (!onProgress || !response.body || !total) return response.json();
+  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return response.json();
   const reader = response.body.getReader();
   const chunks = [];
   let received = 0;
