@@ -1,0 +1,147 @@
+"""Helpers for the visualizer's tests: open a view, read what the stage draws (DESIGN §6,
+"Testable surface"), and compare it with the API's answer for the same request."""
+
+import json
+
+TOPOLOGIES = ["one_to_one", "one_to_many", "many_to_one", "many_to_many", "seq2seq"]
+STAGE = "[data-stage][data-steps]"
+# What the browser itself logs for a 4xx/5xx answer (not the page's doing).
+FAILED_RESOURCE = "Failed to load resource: the server responded with a status of {status}"
+
+# Every drawn value the stage carries, and where it is in a step of the trace.
+DRAWN = {"h": "h", "c": "c", "p": "p", "y": "y"}
+INDEX = {"h": "unit", "c": "unit", "p": "class", "y": "dim"}
+
+_READ = """(selector) => [...document.querySelectorAll(selector)].map((e) => ({...e.dataset}))"""
+
+_LABEL_BOXES = """() => {
+  const boxes = [];
+  for (const node of document.querySelectorAll("#stage svg text")) {
+    if (!node.textContent.trim()) continue;
+    const style = getComputedStyle(node);
+    if (style.display === "none" || style.visibility === "hidden" || Number(style.opacity) === 0) continue;
+    const r = node.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const column = node.closest("[data-step]");
+    boxes.push({
+      text: node.textContent, cls: node.getAttribute("class") || "",
+      step: column ? column.dataset.step : null,
+      left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+    });
+  }
+  return boxes;
+}"""
+
+
+def open_view(page, query: str = "", wait: bool = True) -> dict:
+    """Open `/{query}`; return the /api/trace answer the page drew (after the stage shows it)."""
+    with page.expect_response(lambda r: r.url.endswith("/api/trace") and r.status == 200, timeout=60_000) as answer:
+        page.goto(f"/{query}")
+    trace = answer.value.json()
+    trace["_request"] = json.loads(answer.value.request.post_data)
+    if wait:
+        wait_for_trace(page, trace)
+    return trace
+
+
+def wait_for_trace(page, trace: dict, timeout: float = 60_000):
+    """Until the stage shows a trace of this many steps, of this topology and cell."""
+    page.wait_for_function(
+        """([topology, cell, T]) => {
+          const s = document.querySelector("[data-stage][data-steps]");
+          return s && s.dataset.topology === topology && s.dataset.cell === cell && Number(s.dataset.steps) === T;
+        }""",
+        arg=[trace["topology"], trace["cell"], len(trace["steps"])], timeout=timeout,
+    )
+
+
+def stage(page) -> dict:
+    return page.eval_on_selector("[data-stage]", "(e) => ({...e.dataset})")
+
+
+def drawn(page, name: str) -> list[dict]:
+    """The data attributes of every drawn [data-<name>] element."""
+    return page.evaluate(_READ, f"#stage [data-{name}]")
+
+
+def drawn_steps(page) -> list[int]:
+    return [int(d["step"]) for d in page.evaluate(_READ, "#stage [data-step]")]
+
+
+def playhead(page) -> tuple[str, int]:
+    d = page.eval_on_selector("[data-playhead]", "(e) => ({...e.dataset})")
+    return d["phase"], int(d["t"])
+
+
+def playing(page) -> bool:
+    return page.get_attribute("#btn-play", "data-playing") == "true"
+
+
+def press(page, key: str):
+    page.keyboard.press(key)
+
+
+def wait_playhead(page, phase: str, t: int, timeout: float = 10_000):
+    page.wait_for_function(
+        """([phase, t]) => {
+          const e = document.querySelector("[data-playhead]");
+          return e && e.dataset.phase === phase && Number(e.dataset.t) === t;
+        }""",
+        arg=[phase, t], timeout=timeout,
+    )
+
+
+def mismatches(page, trace: dict, name: str) -> list[str]:
+    """Every drawn [data-<name>] whose value is not exactly the API's, described."""
+    wrong = []
+    for d in drawn(page, name):
+        t = int(d["t"])
+        k = int(d[INDEX[name]])
+        values = trace["steps"][t][DRAWN[name]]
+        expected = None if values is None or k >= len(values) else values[k]
+        if expected is None or float(d["value"]) != expected:
+            wrong.append(f"{name} t={t} {INDEX[name]}={k}: drawn {d['value']}, API {expected}")
+    return wrong
+
+
+def expected_count(trace: dict, name: str, steps) -> int:
+    """How many [data-<name>] the given (revealed) steps should draw ([data-y]: regression only)."""
+    if name == "y" and trace["kind"] != "regression":
+        return 0
+    return sum(len(trace["steps"][t][name] or []) for t in steps)
+
+
+def label_boxes(page) -> list[dict]:
+    return page.evaluate(_LABEL_BOXES)
+
+
+def overlapping_labels(page, tolerance: float = 1.0) -> list[str]:
+    """Pairs of visible text labels in the stage whose boxes overlap by more than `tolerance` px."""
+    boxes = label_boxes(page)
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if dx > tolerance and dy > tolerance:
+                pairs.append(f"{describe(a)} overlaps {describe(b)} by {dx:.1f}×{dy:.1f} px")
+    return pairs
+
+
+def describe(box: dict) -> str:
+    where = f" (t={box['step']})" if box["step"] is not None else ""
+    return (f"'{box['text']}' .{box['cls']}{where} at "
+            f"[{box['left']:.0f}–{box['right']:.0f}]×[{box['top']:.0f}–{box['bottom']:.0f}]")
+
+
+def only_local(page, live_url: str) -> list[str]:
+    """The requests that left the server (should be none)."""
+    return [url for url in page.requests if not url.startswith(live_url)]
+
+
+def heatmap_shape(page):
+    """(rows, columns) of the plotly heatmap's z, once plotly has drawn it."""
+    return page.evaluate("""() => {
+      const d = document.getElementById("heatmap").data;
+      return d && d[0] && d[0].z ? [d[0].z.length, d[0].z[0].length] : null;
+    }""")
