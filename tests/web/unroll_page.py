@@ -33,12 +33,20 @@ _LABEL_BOXES = """() => {
 }"""
 
 
-def open_view(page, query: str = "", wait: bool = True) -> dict:
-    """Open `/{query}`; return the /api/trace answer the page drew (after the stage shows it)."""
+def open_view(page, query: str = "", wait: bool = True, client=None) -> dict:
+    """Open `/{query}`; return the /api/trace answer the page drew (after the stage shows it).
+    With `client`, the answer is asked again of the API with the page's request (the browser
+    keeps no copy of a very large answer for Playwright to read)."""
     with page.expect_response(lambda r: r.url.endswith("/api/trace") and r.status == 200, timeout=60_000) as answer:
         page.goto(f"/{query}")
-    trace = answer.value.json()
-    trace["_request"] = json.loads(answer.value.request.post_data)
+    request = json.loads(answer.value.request.post_data)
+    if client is None:
+        trace = answer.value.json()
+    else:
+        reply = client.post("/api/trace", json=request)
+        assert reply.status_code == 200, reply.text
+        trace = reply.json()
+    trace["_request"] = request
     if wait:
         wait_for_trace(page, trace)
     return trace
