@@ -4,11 +4,11 @@
 // in percentages of the plot area, so following it costs no plotly work.
 
 import { el } from "./dom.js";
-import { GRADIENT_STOPS, limitsOf, plotlyValueScale } from "./scales.js";
+import { GRADIENT_STOPS, gradientRange, limitsOf, plotlyValueScale } from "./scales.js";
 
-const MARGIN = { l: 56, r: 10, t: 8, b: 30 };
-const CONFIG = { displayModeBar: false, responsive: true };
-const FONT = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: 12, color: "#334155" };
+const MARGIN = { l: 58, r: 10, t: 16, b: 22 };
+const CONFIG = { displayModeBar: false };
+const FONT = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: 13, color: "#334155" };
 
 function boundary(trace) {
   const k = trace.steps.findIndex((s) => s.role === "decoder");
@@ -16,15 +16,15 @@ function boundary(trace) {
   return {
     shapes: [{ type: "line", xref: "x", yref: "paper", x0: k - 0.5, x1: k - 0.5, y0: 0, y1: 1, line: { color: "#475569", width: 2, dash: "dot" } }],
     annotations: [
-      { xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor: "right", yanchor: "top", text: "encoder ", showarrow: false, font: { size: 11, color: "#475569" } },
-      { xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor: "left", yanchor: "top", text: " decoder", showarrow: false, font: { size: 11, color: "#475569" } },
+      { xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor: "right", yanchor: "bottom", text: "encoder ", showarrow: false, font: { size: 11, color: "#475569" } },
+      { xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor: "left", yanchor: "bottom", text: " decoder", showarrow: false, font: { size: 11, color: "#475569" } },
     ],
   };
 }
 
 function axes(T, yTitle) {
   return {
-    xaxis: { range: [-0.5, T - 0.5], title: { text: "t", standoff: 4 }, zeroline: false, fixedrange: true, automargin: false },
+    xaxis: { range: [-0.5, T - 0.5], zeroline: false, fixedrange: true, automargin: false },
     yaxis: { title: { text: yTitle, standoff: 4 }, fixedrange: true, automargin: false },
   };
 }
@@ -43,17 +43,15 @@ function heatmapFigure(trace) {
     }],
     layout: {
       margin: MARGIN, font: FONT, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#f1f5f9",
-      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false }, ...boundary(trace),
+      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false, ...(H <= 12 ? { dtick: 1 } : {}) }, ...boundary(trace),
     },
   };
 }
 
-/** Log-axis ticks: one per decade when the norms span several, plotly's own otherwise. */
-function decadeTicks(norms) {
-  const positive = norms.filter((n) => n !== null);
-  if (!positive.length) return {};
-  const span = Math.log10(Math.max(...positive)) - Math.log10(Math.min(...positive));
-  return span > 1.2 ? { dtick: Math.ceil(span / 4) } : {};
+/** The log axis: the gradient scale's decades (at least two), a little headroom above. */
+function logRange(trace) {
+  const [lo, hi] = gradientRange(trace);
+  return [Math.floor(Math.log10(lo) * 4) / 4 - 0.1, Math.log10(hi) + 0.15];
 }
 
 function normFigure(trace) {
@@ -68,7 +66,7 @@ function normFigure(trace) {
     }],
     layout: {
       margin: MARGIN, font: FONT, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fdf2f8", xaxis,
-      yaxis: { ...yaxis, type: "log", exponentformat: "power", gridcolor: "#f5d0e6", ...decadeTicks(norms) }, ...boundary(trace), showlegend: false,
+      yaxis: { ...yaxis, type: "log", exponentformat: "power", gridcolor: "#f5d0e6", dtick: 1, range: logRange(trace) }, ...boundary(trace), showlegend: false,
     },
   };
 }
@@ -81,7 +79,8 @@ function overlay(node) {
   node.replaceChildren(veil, marker, message);
   Object.assign(node.style, { left: `${MARGIN.l}px`, right: `${MARGIN.r}px`, top: `${MARGIN.t}px`, bottom: `${MARGIN.b}px` });
   return {
-    show(T, t, veilFrom, veilTo, text) {
+    show(T, t, veilFrom, veilTo, text = "", opaque = false) {
+      veil.classList.toggle("opaque", opaque);
       const pct = (k) => `${(100 * k) / T}%`;
       Object.assign(marker.style, { left: pct(t), width: pct(1) });
       veil.hidden = veilTo <= veilFrom;
@@ -100,15 +99,28 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onS
     for (const node of [heatmap, norms]) node.replaceChildren(el("p", { class: "chart-missing", text: "The charts need plotly.js, which did not load." }));
   }
 
+  const sized = (node, layout) => ({ ...layout, width: node.clientWidth, height: node.clientHeight });
+
   async function update(next) {
     trace = next;
     if (!plotly) return;
     const figures = [[heatmap, heatmapFigure(trace)], [norms, normFigure(trace)]];
-    await Promise.all(figures.map(([node, f]) => plotly.react(node, f.data, f.layout, CONFIG)));
+    await Promise.all(figures.map(([node, f]) => plotly.react(node, f.data, sized(node, f.layout), CONFIG)));
     for (const [node] of figures) {
       if (!node.dataset.bound) {
         node.on("plotly_click", (event) => onSeek(Number(event.points[0].x)));
         node.dataset.bound = "1";
+      }
+    }
+  }
+
+  /** Fit the plots to their boxes again (after the page's layout changed). */
+  function resize() {
+    if (!plotly || !trace) return;
+    for (const node of [heatmap, norms]) {
+      const full = node._fullLayout;
+      if (full && (full.width !== node.clientWidth || full.height !== node.clientHeight)) {
+        plotly.relayout(node, { width: node.clientWidth, height: node.clientHeight });
       }
     }
   }
@@ -119,12 +131,12 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onS
     const { t, phase } = playhead;
     if (phase === "forward") {
       overlays.heatmap.show(T, t, t + 1, T);
-      overlays.norms.show(T, t, 0, T, "press B to play the backward pass");
+      overlays.norms.show(T, t, 0, T, "press B to play the backward pass", true);
     } else {
       overlays.heatmap.show(T, t, 0, 0);
       overlays.norms.show(T, t, 0, t);
     }
   }
 
-  return { update, follow };
+  return { update, follow, resize };
 }

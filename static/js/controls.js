@@ -26,9 +26,16 @@ export function inputsText(trace) {
 }
 
 function inputsHint(task) {
-  if (task.input_vocab) return `${task.input_vocab.length} words; type a sentence of them`;
+  if (task.input_vocab) return `A sentence of the task's ${task.input_vocab.length} words (see the vocabulary).`;
   if (task.input_size === 1) return `the seed: one number in [${task.value_range.join(", ")}]`;
   return `${task.input_size} numbers, e.g. 0.5, −0.3`;
+}
+
+/** A topology's short name: "Many to one"; "Many to many (encoder-decoder)" -> "Encoder–decoder". */
+export function topologyName(topology) {
+  const [, base, detail] = topology.name.match(/^(.*?)(?: \((.*)\))?$/);
+  if (!detail || detail === "aligned") return base;
+  return `${detail[0].toUpperCase()}${detail.slice(1)}`.replace("-", "–");
 }
 
 /** How many numbers the parameters hold (every array element counted once). */
@@ -47,7 +54,7 @@ export function createControls({ catalog, onChange }) {
     const button = el("button", {
       type: "button", role: "radio", class: "topology", "data-topology-choice": id,
       title: `${topology.name} (key ${k + 1}): ${topology.example}`,
-    }, [pictogram(id), el("span", { class: "topology-name", text: topology.name.replace(/ \(.*\)/, "") }),
+    }, [pictogram(id), el("span", { class: "topology-name", text: topologyName(topology) }),
       el("span", { class: "topology-use", text: task.name })]);
     button.addEventListener("click", () => onChange({ topology: id, inputs: null, length: null, t: 0, phase: "forward" }));
     return button;

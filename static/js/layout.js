@@ -7,13 +7,13 @@ const CONTEXT_GAP = 64; // px between the encoder's and the decoder's blocks (se
 const PAD = 10;
 const WINDOW_NOTE = 64; // px on the right for "n later ▶" when the window hides later steps
 const BLOCK_TITLE = 18; // px above seq2seq's encoder and decoder for their titles
-const INPUT_BAND = 44; // a token chip, or two numbers stacked
-const STEP_LABEL = 18;
+const INPUT_BAND = 40; // a token chip, or two numbers stacked
+const STEP_LABEL = 16;
 const ARROW_GAP = 28; // the W_ih and W_hy arrows
 const HIDDEN_HEADER = 18;
-const GRAD_LABEL = 18;
-const LOSS_LINE = 16;
-const MAX_CELL = 16; // px: the tallest a hidden unit is drawn
+const GRAD_LABEL = 16;
+const VERDICT_LINES = 30; // under each output: the prediction (and whether it is right), the loss
+const MAX_CELL = 22; // px: the tallest a hidden unit is drawn
 
 /** Where step s's input comes from: given, the decoder's <start>, or fed back from step s − 1. */
 export function inputSource(topology, step, index) {
@@ -24,7 +24,7 @@ export function inputSource(topology, step, index) {
 
 /** The output band's height: a bar per class, or a value box for regression. */
 function outputBandHeight(kind, outputSize, available) {
-  if (kind === "regression") return 26 * outputSize + 24;
+  if (kind === "regression") return Math.max(48, Math.min(90, available * 0.16)) * outputSize;
   const row = Math.max(9, Math.min(15, Math.floor((available * 0.22) / outputSize)));
   return row * outputSize + 8;
 }
@@ -50,10 +50,16 @@ export function stageLayout(o) {
   const hasContextIn = (s, e) => seq2seq && o.steps.slice(s, e).some((st) => st.role === "encoder")
     && o.steps.slice(s, e).some((st) => st.role === "decoder");
   if (T > fits) {
-    available -= WINDOW_NOTE;
-    fits = Math.max(1, Math.floor(available / minColumn));
-    if (seq2seq) fits = Math.max(1, Math.floor((available - CONTEXT_GAP) / minColumn));
+    // A window around the playhead, with room on the right for "n later" unless it ends at T.
+    const room = (extra) => Math.max(1, Math.floor((available - extra - (seq2seq ? CONTEXT_GAP : 0)) / minColumn));
+    fits = room(WINDOW_NOTE);
     start = Math.min(Math.max(0, o.focus - Math.floor(fits / 2)), T - fits);
+    if (start + room(0) >= T) {
+      fits = room(0);
+      start = T - fits;
+    } else {
+      available -= WINDOW_NOTE;
+    }
     end = start + fits;
   }
   const count = end - start;
@@ -78,8 +84,10 @@ export function stageLayout(o) {
   const hasOutputs = o.steps.some((s) => s.y !== null);
   const outputHeight = hasOutputs ? outputBandHeight(o.kind, o.outputSize, o.height) : 0;
   const top = PAD + 8 + (seq2seq ? BLOCK_TITLE : 0);
-  const output = { y: top, height: outputHeight, lossY: top + outputHeight + LOSS_LINE - 3 };
-  const hiddenTop = top + (hasOutputs ? outputHeight + LOSS_LINE + ARROW_GAP : 0) + HIDDEN_HEADER;
+  const output = {
+    y: top, height: outputHeight, verdictY: top + outputHeight + 13, lossY: top + outputHeight + VERDICT_LINES - 3,
+  };
+  const hiddenTop = top + (hasOutputs ? outputHeight + VERDICT_LINES + ARROW_GAP : 0) + HIDDEN_HEADER;
   const inputY = o.height - PAD - STEP_LABEL - INPUT_BAND;
   const hiddenRoom = Math.max(20, inputY - ARROW_GAP - GRAD_LABEL - hiddenTop);
   const cellHeight = Math.min(MAX_CELL, hiddenRoom / o.hiddenSize);
@@ -94,7 +102,7 @@ export function stageLayout(o) {
   };
   hidden.mid = hidden.y + stripHeight / 2;
   hidden.labelY = hidden.y - 6;
-  hidden.gradientY = hidden.y + stripHeight + 14;
+  hidden.gradientY = Math.max(hidden.y + stripHeight + 14, hidden.mid + (o.hasCellState ? 44 : 32)); // under the backward arrow
 
   return {
     width: o.width,

@@ -2,7 +2,7 @@
 
 import { ApiError, fetchCatalog, fetchTrace, presetFor, traceRequest } from "./api.js";
 import { createCharts } from "./charts.js";
-import { createControls, paramCount } from "./controls.js";
+import { createControls, paramCount, topologyName } from "./controls.js";
 import { count, short } from "./format.js";
 import { createInspector } from "./inspector.js";
 import { bindKeys } from "./keys.js";
@@ -66,21 +66,26 @@ function renderView() {
   charts.follow(playhead);
   inspector.render(trace, playhead, limitsOf(trace));
   const T = trace.steps.length;
-  const shown = layoutWindow.windowed ? ` (showing t = ${layoutWindow.start}–${layoutWindow.end - 1})` : "";
-  const title = `${catalog.topologies.find((t) => t.id === trace.topology).name} · ${CELL_NAMES[state.cell]} · H = ${trace.hidden_size} · T = ${T}${shown}`;
-  const trained = state.trained && presetFor(catalog, trace.task, state.cell) ? " · trained weights" : "";
-  $("stage-title").textContent = `${title}${trained}`;
+  const shown = layoutWindow.windowed ? ` (t = ${layoutWindow.start}–${layoutWindow.end - 1} shown)` : "";
+  const title = `${topologyName(catalog.topologies.find((t) => t.id === trace.topology))} · ${CELL_NAMES[state.cell]} · H = ${trace.hidden_size} · T = ${T}${shown}`;
+  $("stage-title").textContent = title;
+  $("stage-title").title = title;
+  const trained = state.trained && presetFor(catalog, trace.task, state.cell) ? "trained weights · " : "";
   const outputs = trace.steps.filter((s) => s.loss !== null).length;
-  $("stage-summary").textContent = `${count(paramCount(trace.params))} parameters, shared by all ${T} steps · loss L = ${short(trace.loss, 4)} (mean of ${outputs} output${outputs === 1 ? "" : "s"})`;
+  const shared = T === 1 ? "used once (T = 1)" : `shared by all ${T} steps`;
+  $("stage-summary").textContent = `${trained}${count(paramCount(trace.params))} parameters, ${shared} · loss L = ${short(trace.loss, 4)} (mean of ${outputs} output${outputs === 1 ? "" : "s"})`;
   $("playhead-text").textContent = `${playhead.phase} · t = ${playhead.t} / ${T - 1}`;
-  if (!$("stage-hint").dataset.weight) $("stage-hint").textContent = defaultHint();
+  if (!$("stage-hint").dataset.weight) {
+    $("stage-hint").textContent = defaultHint();
+    $("stage-hint").title = defaultHint();
+  }
 }
 
 function defaultHint() {
   const fed = trace.topology === "one_to_many" || trace.topology === "seq2seq";
   const feedback = fed ? (trace.teacher_forcing ? " Dashed: the target fed back (teacher forcing)."
     : " Dashed: each output fed back as the next input.") : "";
-  return `Hover a weight label (W_ih, W_hh, W_hy) to light up every copy.${feedback}`;
+  return `Hover a weight label (W_ih, W_hh, W_hy) to light every copy.${feedback}`;
 }
 
 /** The stage hint while a weight is lit: its shape, and how many steps share it. */
@@ -114,7 +119,8 @@ async function setTrace(next) {
   trace = next;
   player.load(trace.steps.length, { phase: state.phase, t: state.t });
   Object.assign(state, player.playhead);
-  renderLegend($("legend"), { valueLimit: limitsOf(trace).h, gradient: gradientRange(trace) });
+  const limits = limitsOf(trace);
+  renderLegend($("legend"), { valueLimit: limits.h, largest: limits.largestH, gradient: gradientRange(trace) });
   controls.reflect(state, trace);
   const charted = charts.update(trace);
   renderView();
@@ -125,7 +131,10 @@ async function setTrace(next) {
 
 function describeFailure(error) {
   if (error instanceof ApiError) {
-    if (error.kind === "unreachable" || error.kind === "timeout") return `${error.message[0].toUpperCase()}${error.message.slice(1)}.`;
+    if (error.kind === "unreachable" || error.kind === "timeout") {
+      const sentence = `${error.message[0].toUpperCase()}${error.message.slice(1)}`;
+      return /[.?!]$/.test(sentence) ? sentence : `${sentence}.`;
+    }
     if (error.kind === "busy") return "The server is still busy after several tries; try again in a moment.";
     return `The server could not draw this: ${error.message}`;
   }
@@ -140,7 +149,10 @@ async function load() {
   try {
     const next = await fetchTrace(traceRequest(state, catalog), {
       signal: mine.signal,
-      onRetry: (attempt, ms) => notices.show("busy", `The server is busy; trying again in ${ms / 1000} s (attempt ${attempt})…`),
+      onRetry: (attempt, ms) => {
+        clearTimeout(slow);
+        notices.show("busy", `The server is busy; trying again in ${ms / 1000} s (attempt ${attempt})…`);
+      },
       onProgress: (f) => { if (f < 1) notices.show("info", `Receiving the trace… ${Math.round(100 * f)} %`, { fraction: f }); },
     });
     if (inFlight !== mine) return;
@@ -212,7 +224,7 @@ function bindPlayer() {
   });
   let frame = null;
   new ResizeObserver(() => {
-    if (frame === null) frame = requestAnimationFrame(() => { frame = null; renderView(); });
+    if (frame === null) frame = requestAnimationFrame(() => { frame = null; renderView(); charts.resize(); });
   }).observe($("stage"));
 }
 

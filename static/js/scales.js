@@ -49,16 +49,22 @@ export function limitsOf(trace) {
   const flat = (name) => trace.steps.flatMap((s) => s[name] ?? []);
   const bounded = !(trace.cell === "rnn" && trace.activation === "relu");
   const targets = trace.kind === "regression" ? flat("target") : [];
+  const largestH = maxAbs(flat("h"), 0);
   return {
-    h: bounded ? 1 : maxAbs(flat("h"), 1e-12),
+    largestH,
+    h: bounded ? 1 : Math.max(largestH, 1e-12),
     c: maxAbs(flat("c"), 1),
     y: maxAbs([...flat("y"), ...targets], 1),
   };
 }
 
-/** The [lo, hi] of the ‖dL/dh_t‖ that are above zero, for the gradient scale. */
+export const MIN_DECADES = 2; // a gradient scale spans at least this, so small differences look small
+
+/** The [lo, hi] of the gradient scale: the ‖dL/dh_t‖ above zero, widened to MIN_DECADES below
+ * the largest, so that norms within a factor of two do not look like a vanishing gradient. */
 export function gradientRange(trace) {
   const norms = trace.steps.map((s) => s.dh_norm).filter((n) => n > 0);
   if (!norms.length) return [1, 1];
-  return [Math.min(...norms), Math.max(...norms)];
+  const hi = Math.max(...norms);
+  return [Math.min(Math.min(...norms), hi / 10 ** MIN_DECADES), hi];
 }

@@ -77,11 +77,13 @@ function hiddenStrip(ctx, step, revealed) {
   const w = hidden.stripWidth;
   const strips = hasC ? [["h", -w - 2], ["c", 2]] : [["h", -w / 2]];
   const group = svg("g", { class: "hidden-state" });
+  const pair = hasC ? `h${sub(step.t)} c${sub(step.t)}` : `h${sub(step.t)}`;
+  group.append(svg("text", {
+    class: "strip-label", x: 0, y: hidden.labelY, "text-anchor": "middle",
+    text: ctx.textWidth(pair) * 0.85 <= layout.column - 6 ? pair : (hasC ? "h c" : "h"),
+  }));
   for (const [name, x] of strips) {
     const values = step[name];
-    group.append(svg("text", {
-      class: "strip-label", x: x + w / 2, y: hidden.labelY, "text-anchor": "middle", text: `${name}${sub(step.t)}`,
-    }));
     const cells = svg("g", { class: `strip strip-${name}` });
     for (let unit = 0; unit < values.length; unit++) {
       const attrs = {
@@ -135,42 +137,65 @@ function classBars(ctx, step, box) {
   return group;
 }
 
+/** The y of a regression value v in an output box: +limit at the top, −limit at the bottom. */
+export function valueY(box, v, limit) {
+  return box.y + 6 + ((1 - v / limit) / 2) * (box.height - 12);
+}
+
+/** The output box of a column, in column coordinates. */
+export function outputBox(layout) {
+  const width = Math.min(layout.column - 12, 120);
+  return { x: -width / 2, y: layout.output.y, width, height: layout.output.height };
+}
+
 function valueDots(ctx, step, box) {
-  const { limits } = ctx;
-  const group = svg("g", { class: "value-dots" });
-  const rowHeight = (box.height - 4) / step.y.length;
-  const scale = (v) => box.x + 8 + ((v / limits.y + 1) / 2) * (box.width - 16);
+  const limit = ctx.limits.y;
+  const group = svg("g", { class: "value-dots" }, [
+    svg("line", { class: "value-zero", x1: box.x + 4, x2: box.x + box.width - 4, y1: valueY(box, 0, limit), y2: valueY(box, 0, limit) }),
+  ]);
   step.y.forEach((value, dim) => {
-    const y = box.y + 2 + rowHeight * dim + rowHeight / 2 + 4;
     const target = step.target[dim];
+    const dx = step.y.length > 1 ? (dim - (step.y.length - 1) / 2) * 14 : 0;
     group.append(
-      svg("line", { class: "value-axis", x1: box.x + 8, x2: box.x + box.width - 8, y1: y, y2: y }),
-      svg("line", { class: "value-zero", x1: scale(0), x2: scale(0), y1: y - 4, y2: y + 4 }),
       svg("path", {
-        class: "target-diamond", d: `M${scale(target)},${y - 6} l5,6 l-5,6 l-5,-6 z`,
+        class: "target-diamond", d: `M${dx},${valueY(box, target, limit) - 6} l6,6 l-6,6 l-6,-6 z`,
         "data-label": `target at t = ${step.t}`, "data-value": String(target),
       }),
       svg("circle", {
-        class: "prediction", cx: scale(value), cy: y, r: 5,
+        class: "prediction", cx: dx, cy: valueY(box, value, limit), r: 5,
         "data-y": "", "data-t": step.t, "data-dim": dim, "data-value": String(value),
         "data-label": `ŷ at t = ${step.t}`,
       }),
-      svg("text", { class: "value-text", x: box.x + 6, y: y - 9, text: `ŷ ${short(value)}` }),
     );
   });
   return group;
 }
 
+/** Under an output: the predicted class, ✓ or ✗ against the target; or ŷ for a value. */
+function verdict(ctx, step) {
+  const { trace, layout } = ctx;
+  if (!step.p) return svg("text", { class: "verdict", x: 0, y: layout.output.verdictY, "text-anchor": "middle", text: `ŷ ${short(step.y[0])}` });
+  const best = step.p.indexOf(Math.max(...step.p));
+  const name = (k) => trace.output_vocab?.[k] ?? `class ${k}`;
+  const right = best === step.target;
+  const text = fit(ctx, `${name(best)} ${right ? "✓" : "✗"}`, layout.column - 6);
+  return svg("text", {
+    class: `verdict ${right ? "right" : "wrong"}`, x: 0, y: layout.output.verdictY, "text-anchor": "middle", text,
+  }, [svg("title", { text: `predicted ${name(best)}; the target is ${name(step.target)}` })]);
+}
+
 function output(ctx, step, focusable) {
-  const { layout, trace, key } = ctx;
-  const width = Math.min(layout.column - 12, 120);
-  const box = { x: -width / 2, y: layout.output.y, width, height: layout.output.height };
+  const { layout, key } = ctx;
+  const box = outputBox(layout);
+  const loss = `loss ${fixed(step.loss, 3)}`;
   const group = svg("g", { class: "output" }, [
-    svg("rect", { class: "output-box", x: box.x, y: box.y, width, height: box.height, rx: 6 }),
+    svg("rect", { class: `output-box${step.p ? "" : " values"}`, x: box.x, y: box.y, width: box.width, height: box.height, rx: 6 }),
     step.p ? classBars(ctx, step, box) : valueDots(ctx, step, box),
+    verdict(ctx, step),
     svg("text", {
-      class: "loss", x: 0, y: layout.output.lossY, "text-anchor": "middle", text: `loss ${fixed(step.loss, 3)}`,
-    }),
+      class: "loss", x: 0, y: layout.output.lossY, "text-anchor": "middle",
+      text: ctx.textWidth(loss) * 0.78 <= layout.column - 6 ? loss : fixed(step.loss, 3),
+    }, [svg("title", { text: `loss at t = ${step.t}: ${step.loss}` })]),
   ]);
   const top = layout.output.lossY + 5;
   const bottom = layout.hidden.labelY - 14;

@@ -6,9 +6,9 @@ import { replaceChildren, svg } from "./dom.js";
 import { short } from "./format.js";
 import { blocks, inputSource, stageLayout } from "./layout.js";
 import { gradientColor, gradientRange, limitsOf } from "./scales.js";
-import { arrow, chipWidth, drawColumn, sub, weightLabel } from "./stage-column.js";
+import { arrow, chipWidth, drawColumn, outputBox, sub, valueY, weightLabel } from "./stage-column.js";
 
-const ROW_LABELS = ["outputs y", "hidden h", "inputs x"];
+const GUTTER_LABELS = ["outputs y", "hidden h", "inputs x", "◀ 999 earlier", "◇ target"];
 
 /** The width of a text in the stage's font (read from CSS, so presenter mode's larger type counts). */
 function textMeasurer(node) {
@@ -29,7 +29,7 @@ function prepare(trace, textWidth) {
     limits: limitsOf(trace),
     gradient: gradientRange(trace),
     minColumn: Math.max(...[...tokens, ...numbers].map(textWidth)) + 22,
-    gutter: Math.max(...[...ROW_LABELS, ...classNames].map(textWidth)) + 22,
+    gutter: Math.max(...[...GUTTER_LABELS, ...classNames].map(textWidth)) + 16,
   };
 }
 
@@ -74,6 +74,19 @@ export function createStage(root, { onSeek, onHighlight }) {
     return node;
   }
 
+  /** A regression's ŷ and targets joined across the drawn steps, so a generated wave is seen. */
+  function waveLines(trace, layout, revealedUpTo) {
+    const box = outputBox(layout);
+    const limit = current.prepared.limits.y;
+    const points = (pick) => layout.columns
+      .filter((c) => trace.steps[c.t].y !== null && c.t <= revealedUpTo)
+      .map((c) => `${c.x},${valueY(box, pick(trace.steps[c.t]), limit)}`).join(" ");
+    return [
+      svg("polyline", { class: "wave-target", points: points((s) => s.target[0]) }),
+      svg("polyline", { class: "wave-prediction", points: points((s) => s.y[0]) }),
+    ];
+  }
+
   function drawBack(trace, layout, playhead) {
     const nodes = [];
     if (trace.topology === "seq2seq") {
@@ -87,7 +100,7 @@ export function createStage(root, { onSeek, onHighlight }) {
     const focus = layout.columns.find((c) => c.t === playhead.t);
     if (focus) {
       nodes.push(svg("rect", {
-        class: `focus focus-${playhead.phase}`, x: focus.x0 + 2, y: 8, width: focus.x1 - focus.x0 - 4, height: layout.height - 16, rx: 8,
+        class: "focus", x: focus.x0 + 2, y: 8, width: focus.x1 - focus.x0 - 4, height: layout.height - 16, rx: 8,
       }));
     }
     const labels = [
@@ -101,6 +114,17 @@ export function createStage(root, { onSeek, onHighlight }) {
       trace.output_vocab.forEach((name, k) => nodes.push(svg("text", {
         class: "class-name", x: layout.gutter - 4, y: layout.output.y + 4 + rowHeight * (k + 0.5) + 4, "text-anchor": "end", text: name,
       })));
+      nodes.push(svg("text", { class: "gutter-note", x: layout.gutter - 4, y: layout.output.verdictY, "text-anchor": "end", text: "▸ target" }));
+    } else if (layout.output.height) {
+      const box = outputBox(layout);
+      const limit = current.prepared.limits.y;
+      for (const v of [limit, 0, -limit]) {
+        nodes.push(svg("text", { class: "class-name", x: layout.gutter - 4, y: valueY(box, v, limit) + 4, "text-anchor": "end", text: short(v, 2) }));
+      }
+      nodes.push(
+        svg("text", { class: "gutter-note", x: layout.gutter - 4, y: layout.output.verdictY, "text-anchor": "end", text: "● ŷ" }),
+        svg("text", { class: "gutter-note", x: layout.gutter - 4, y: layout.output.lossY, "text-anchor": "end", text: "◇ target" }),
+      );
     }
     replaceChildren(layers.back, nodes);
   }
@@ -113,13 +137,15 @@ export function createStage(root, { onSeek, onHighlight }) {
     const left = hasC ? -w - 3 : -w / 2 - 1;
     const revealedUpTo = playhead.phase === "backward" ? Infinity : playhead.t;
     const nodes = [];
+    const labels = []; // painted last, over any line that crosses them
     const first = layout.columns[0];
     if (first.t === 0) {
-      nodes.push(arrow(first.x0 + 4, hidden.mid, first.x + left - 2, hidden.mid, { class: "link link-initial" }),
-        svg("text", { class: "initial-label", x: first.x0 + 6, y: hidden.mid - 6, text: "0" }));
+      nodes.push(arrow(first.x0 + 4, hidden.mid, first.x + left - 2, hidden.mid, { class: "link link-initial" }));
+      labels.push(svg("text", { class: "initial-label", x: first.x0 + 6, y: hidden.mid - 6, text: "0" }, [
+        svg("title", { text: "the initial state h (and c) is zero" })]));
     } else {
-      nodes.push(arrow(layout.gutter, hidden.mid, first.x + left - 2, hidden.mid, { class: "link link-recurrent lit-by-window" }),
-        svg("text", { class: "window-note", x: 8, y: hidden.mid + 24, text: `◀ ${first.t} earlier` }));
+      nodes.push(arrow(layout.gutter, hidden.mid, first.x + left - 2, hidden.mid, { class: "link link-recurrent lit" }));
+      labels.push(svg("text", { class: "window-note", x: 8, y: hidden.mid + 24, text: `◀ ${first.t} earlier` }));
     }
     const focusable = new Set();
     layout.columns.forEach((col, i) => {
@@ -130,19 +156,21 @@ export function createStage(root, { onSeek, onHighlight }) {
       const lit = next.t <= revealedUpTo ? " lit" : "";
       if (step.role === "encoder" && nextStep.role === "decoder" && layout.context) {
         const { x0, x1 } = layout.context;
-        nodes.push(
-          arrow(col.x + right + 2, hidden.mid, next.x + left - 2, hidden.mid, { class: `link link-context${lit}` }),
-          svg("text", { class: "context-label", x: (x0 + x1) / 2, y: hidden.mid - 10, "text-anchor": "middle", text: "context" }),
-          svg("text", { class: "context-sub", x: (x0 + x1) / 2, y: hidden.mid + 20, "text-anchor": "middle", text: hasC ? "h and c" : "final h" }),
+        nodes.push(arrow(col.x + right + 2, hidden.mid, next.x + left - 2, hidden.mid, { class: `link link-context${lit}` }));
+        labels.push(
+          svg("text", { class: "context-label", x: (x0 + x1) / 2, y: hidden.mid - 22, "text-anchor": "middle", text: "context" }),
+          svg("text", { class: "context-sub", x: (x0 + x1) / 2, y: hidden.mid - 8, "text-anchor": "middle", text: hasC ? "h and c" : "final h" }),
         );
       } else {
         const key = keyOf(nextStep.role)("W_hh");
         const x1 = col.x + right + 2;
         const x2 = next.x + left - 2;
         nodes.push(arrow(x1, hidden.mid, x2, hidden.mid, { class: `link link-recurrent${lit}`, "data-weight-key": key }));
-        if (hasC) nodes.push(arrow(x1, hidden.y + 6, x2, hidden.y + 6, { class: `link link-cell${lit}` }));
+        if (hasC) nodes.push(arrow(x1, hidden.y + 4, x2, hidden.y + 4, { class: `link link-cell${lit}` }));
         const fed = inputSource(trace.topology, nextStep, next.t) === "fed";
-        nodes.push(weightLabel("W_hh", key, fed ? x1 + (x2 - x1) * 0.36 : (x1 + x2) / 2, hidden.mid - 6, "middle", !focusable.has(key)));
+        // An LSTM's c runs along the strips' tops, so its W_hh label goes under the h arrow.
+        const labelY = hasC ? hidden.mid + 15 : hidden.mid - 6;
+        labels.push(weightLabel("W_hh", key, fed ? x1 + (x2 - x1) * 0.36 : (x1 + x2) / 2, labelY, "middle", !focusable.has(key)));
         focusable.add(key);
       }
       if (inputSource(trace.topology, nextStep, next.t) === "fed" && step.y !== null) {
@@ -159,13 +187,14 @@ export function createStage(root, { onSeek, onHighlight }) {
     });
     const last = layout.columns[layout.columns.length - 1];
     if (last.t < trace.steps.length - 1) {
-      nodes.push(arrow(last.x + right + 2, hidden.mid, layout.width - 4, hidden.mid, { class: "link link-recurrent" }),
-        svg("text", { class: "window-note", x: layout.width - 6, y: hidden.mid + 24, "text-anchor": "end", text: `${trace.steps.length - 1 - last.t} later ▶` }));
+      nodes.push(arrow(last.x + right + 2, hidden.mid, layout.width - 4, hidden.mid, { class: "link link-recurrent" }));
+      labels.push(svg("text", { class: "window-note", x: layout.width - 6, y: hidden.mid + 24, "text-anchor": "end", text: `${trace.steps.length - 1 - last.t} later ▶` }));
     }
-    replaceChildren(layers.links, nodes);
+    if (trace.kind === "regression") nodes.push(...waveLines(trace, layout, revealedUpTo));
+    replaceChildren(layers.links, [...nodes, ...labels]);
   }
 
-  function drawBackward(trace, layout, playhead) {
+  function drawBackward(trace, layout, playhead, animate) {
     if (playhead.phase !== "backward") {
       layers.backward.replaceChildren();
       return;
@@ -192,18 +221,18 @@ export function createStage(root, { onSeek, onHighlight }) {
           "data-label": `‖dL/dh${sub(step.t)}‖`, text: short(step.dh_norm, 2),
         }),
       );
+      // The arrow back to step t − 1 carries dL/dh_t (this step's) back through W_hh; the next
+      // strip's frame then shows what arrived there in total.
       const prev = layout.columns[i - 1];
-      if (prev && prev.t >= playhead.t - 1 && col.t >= playhead.t) {
-        const prevStep = trace.steps[prev.t];
-        const grad = gradientColor(prevStep.dh_norm, lo, hi);
-        if (prev.t >= playhead.t) {
-          nodes.push(arrow(col.x - (hasC ? w + 6 : w / 2 + 4), hidden.mid + 12, prev.x + (hasC ? w + 8 : w / 2 + 6), hidden.mid + 12, {
-            class: "link-gradient", stroke: grad, "stroke-width": 1.5 + 4.5 * u(prevStep.dh_norm), "marker-end": "url(#gradhead)",
-          }));
-        }
+      if (prev && prev.t >= playhead.t) {
+        const entering = animate && prev.t === playhead.t ? " entering" : "";
+        const y = hidden.mid + (hasC ? 24 : 12);
+        nodes.push(arrow(col.x - (hasC ? w + 6 : w / 2 + 4), y, prev.x + (hasC ? w + 8 : w / 2 + 6), y, {
+          class: `link-gradient${entering}`, stroke: colour, "stroke-width": stroke, "marker-end": "url(#gradhead)", pathLength: 1,
+        }));
       }
       if (step.loss !== null) {
-        const top = layout.output.lossY + 5;
+        const top = layout.output.lossY + 5; // the loss's own gradient enters here
         const bottom = layout.hidden.labelY - 14;
         nodes.push(arrow(col.x - 8, top, col.x - 8, bottom, {
           class: "link-gradient", stroke: colour, "stroke-width": 2, "marker-end": "url(#gradhead)",
@@ -249,7 +278,7 @@ export function createStage(root, { onSeek, onHighlight }) {
     layers.columns.replaceChildren(...nodes);
     drawBack(trace, layout, playhead);
     drawLinks(trace, layout, playhead);
-    drawBackward(trace, layout, playhead);
+    drawBackward(trace, layout, playhead, view.animate);
     lastPlayhead = playhead;
     return layout;
   }

@@ -37,7 +37,7 @@ export function createTimeline(root, { onSeek }) {
     T = steps;
     const position = positionOf(playhead, T);
     const pct = (k) => `${(100 * k) / (2 * T)}%`;
-    Object.assign(handle.style, { left: pct(position), width: pct(1) });
+    handle.style.left = pct(position + 0.5);
     handle.dataset.t = playhead.t;
     handle.dataset.phase = playhead.phase;
     track.setAttribute("aria-valuemin", 0);
