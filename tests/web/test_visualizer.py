@@ -8,7 +8,10 @@ import pytest
 
 from .conftest import screenshot
 from .unroll_page import (
+    STAGE,
     TOPOLOGIES,
+    controls,
+    drawings,
     drawn,
     drawn_steps,
     expected_count,
@@ -19,6 +22,7 @@ from .unroll_page import (
     playhead,
     playing,
     press,
+    redraw,
     stage,
 )
 
@@ -171,3 +175,212 @@ def test_every_topology_and_cell_draws_the_api_answer(page, live_url, topology, 
 
     assert page.console_errors == []
     assert only_local(page, live_url) == []
+
+
+# URL state ---------------------------------------------------------------------------------------
+
+
+def watch_errors(page) -> list[str]:
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def view_of(page) -> dict:
+    """Everything a restored view must show again: controls, stage, playhead, drawn values."""
+    return {"controls": controls(page), "stage": stage(page), "playhead": playhead(page),
+            "h": drawn(page, "h"), "p": drawn(page, "p")}
+
+
+def test_a_copied_link_and_a_reload_restore_the_view(page, live_url):
+    open_view(page, "?topology=many_to_many")
+    redraw(page, lambda: page.click("[data-cell-choice=lstm]"))
+    redraw(page, lambda: (page.fill("#hidden-size", "12"), page.press("#hidden-size", "Tab")))
+    redraw(page, lambda: (page.fill("#seed", "7"), page.press("#seed", "Tab")))
+    page.evaluate("() => document.activeElement.blur()")
+    for _ in range(3):
+        press(page, "ArrowRight")
+    assert playhead(page) == ("forward", 3)
+    link = page.url
+    query = parse_qs(urlparse(link).query)
+    assert {k: query.get(k) for k in ("topology", "cell", "h", "seed", "t")} == {
+        "topology": ["many_to_many"], "cell": ["lstm"], "h": ["12"], "seed": ["7"], "t": ["3"]}
+    before = view_of(page)
+    assert before["controls"]["cell"] == ["lstm"] and before["controls"]["hiddenSize"] == "12"
+    assert before["controls"]["seed"] == "7" and before["stage"]["cell"] == "lstm"
+
+    copy = page.context.new_page()
+    errors = watch_errors(copy)
+    open_view(copy, link)
+    assert view_of(copy) == before
+    with copy.expect_response("**/api/trace"):
+        copy.reload()
+    copy.wait_for_selector(STAGE)
+    assert view_of(copy) == before
+
+    # The backward pass's playhead is restored too.
+    press(copy, "b")
+    press(copy, "End")
+    press(copy, "ArrowLeft")
+    assert playhead(copy) == ("backward", 1)
+    with copy.expect_response("**/api/trace"):
+        copy.reload()
+    copy.wait_for_selector(STAGE)
+    assert playhead(copy) == ("backward", 1)
+    assert len(drawn(copy, "dh-norm")) == len([s for s in drawn_steps(copy) if s >= 1])
+    assert errors == [] and page.console_errors == []
+    assert only_local(page, live_url) == []
+
+
+@pytest.mark.parametrize(("field", "key", "value"), [("length", "len", "9"), ("seed", "seed", "7")])
+def test_enter_in_a_number_field_applies_that_number(page, field, key, value):
+    """Typing a number and pressing Enter (as one does) must do what Tab does."""
+    open_view(page, "?topology=many_to_one")
+    before = drawings(page)
+    page.fill(f"#{field}", value)
+    page.press(f"#{field}", "Enter")
+    page.wait_for_function("(n) => performance.getEntriesByName('unroll:drawn').length > n", arg=before)
+    page.wait_for_load_state("networkidle")
+    query = parse_qs(urlparse(page.url).query)
+    assert query.get(key) == [value]
+    assert "in" not in query  # the example is still the one sampled from the seed and length
+    if field == "length":
+        assert stage(page)["steps"] == value
+    assert page.input_value(f"#{field}") == value
+    assert page.console_errors == []
+
+
+# Keyboard -----------------------------------------------------------------------------------------
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const text = (node) => (node?.textContent || "").replace(/\\s+/g, " ").trim();
+  let name = "";
+  const by = e.getAttribute("aria-labelledby");
+  if (by) name = by.split(/\\s+/).map((id) => text(document.getElementById(id))).join(" ").trim();
+  if (!name) name = (e.getAttribute("aria-label") || "").trim();
+  if (!name && e.labels && e.labels.length) name = [...e.labels].map(text).join(" ").trim();
+  if (!name && !["INPUT", "SELECT", "TEXTAREA"].includes(e.tagName)) name = text(e);
+  if (!name) name = (e.getAttribute("title") || "").trim();
+  const style = getComputedStyle(e);
+  const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none"
+    || (e instanceof SVGElement && Number(style.fontWeight) >= 700);
+  return {
+    tag: e.tagName, id: e.id, role: e.getAttribute("role"), name, ring,
+    topology: e.dataset?.topologyChoice ?? null, cell: e.dataset?.cellChoice ?? null,
+  };
+}"""
+
+
+def tab_through(page, limit: int = 80) -> list[dict]:
+    """Every element Tab reaches from the top of the page, in order, once."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["tag"] == "BODY" or (seen and focused == seen[0]):
+            break
+        seen.append(focused)
+    return seen
+
+
+def test_every_control_is_reachable_by_tab_and_named(page):
+    open_view(page, "")
+    reached = tab_through(page)
+    ids = {f["id"] for f in reached}
+    assert [f["topology"] for f in reached if f["topology"]] == TOPOLOGIES
+    assert [f["cell"] for f in reached if f["cell"]] == ["rnn-tanh", "rnn-relu", "lstm", "gru"]
+    for needed in ("trained", "inputs-field", "inputs-apply", "hidden-size", "length", "seed", "new-seed",
+                   "btn-home", "btn-back", "btn-play", "btn-forward", "btn-end", "btn-backward", "speed"):
+        assert needed in ids, f"#{needed} is not reachable by Tab"
+    assert any(f["role"] == "slider" for f in reached), "the timeline is not reachable by Tab"
+    assert [f for f in reached if not f["name"]] == [], "focusable elements without an accessible name"
+    assert [f for f in reached if not f["ring"]] == [], "focused elements without a visible focus ring"
+
+    # Enter and Space on a focused topology button switch the topology.
+    page.evaluate("() => document.activeElement.blur()")
+    while page.evaluate(FOCUSED)["topology"] != "seq2seq":
+        page.keyboard.press("Tab")
+    redraw(page, lambda: page.keyboard.press("Enter"))
+    assert stage(page)["topology"] == "seq2seq"
+    assert controls(page)["topology"] == ["seq2seq"]
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED)["topology"] == "many_to_many"
+    redraw(page, lambda: page.keyboard.press(" "))
+    assert stage(page)["topology"] == "many_to_many"
+    assert playhead(page) == ("forward", 0)  # Space pressed the button; it did not play
+    assert page.console_errors == []
+
+
+def test_number_keys_presenter_mode_and_the_shortcuts_dialog(page):
+    open_view(page, "")
+    for k, topology in enumerate(TOPOLOGIES):
+        redraw(page, lambda k=k: press(page, str(k + 1)))
+        assert stage(page)["topology"] == topology
+        assert controls(page)["topology"] == [topology]
+        assert parse_qs(urlparse(page.url).query).get("topology", ["many_to_one"]) == [topology]
+
+    press(page, "f")
+    assert page.evaluate("() => document.body.classList.contains('presenting')")
+    assert parse_qs(urlparse(page.url).query).get("present") == ["1"]
+    press(page, "F")
+    assert not page.evaluate("() => document.body.classList.contains('presenting')")
+
+    press(page, "?")
+    assert page.locator("dialog#shortcuts").is_visible()
+    press(page, "Escape")
+    assert not page.locator("dialog#shortcuts").is_visible()
+
+    # Keys typed into a field stay in the field.
+    page.fill("#inputs-field", "")
+    page.type("#inputs-field", "b 2 f")
+    assert page.input_value("#inputs-field") == "b 2 f"
+    assert playhead(page) == ("forward", 0) and not playing(page)
+    assert stage(page)["topology"] == "seq2seq"
+    assert not page.evaluate("() => document.body.classList.contains('presenting')")
+    assert page.console_errors == []
+
+
+# Motion -------------------------------------------------------------------------------------------
+
+SAMPLE_MOTION = """() => {
+  const m = window.__motion = {frames: 0, animations: 0, animated: 0, entering: 0};
+  const tick = () => {
+    m.frames += 1;
+    m.animations = Math.max(m.animations, document.getAnimations().length);
+    const entering = document.querySelectorAll("#stage .entering");
+    m.entering = Math.max(m.entering, entering.length);
+    for (const column of entering) {
+      for (const child of column.querySelectorAll("*")) {
+        if (getComputedStyle(child).animationName !== "none") m.animated += 1;
+      }
+    }
+    if (!m.stop) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_reduced_motion_plays_in_instant_steps(browser, live_url, motion):
+    context = browser.new_context(viewport=SMALL, base_url=live_url, reduced_motion=motion)
+    try:
+        page = context.new_page()
+        errors = watch_errors(page)
+        trace = open_view(page, "?topology=many_to_many&speed=4")
+        T = len(trace["steps"])
+        page.evaluate(SAMPLE_MOTION)
+        press(page, " ")
+        page.wait_for_function("(T) => document.querySelector('[data-playhead]').dataset.t === String(T - 1)", arg=T)
+        page.wait_for_timeout(400)  # the last step's reveal
+        m = page.evaluate("() => { window.__motion.stop = true; return window.__motion; }")
+        assert m["frames"] > 0
+        if motion == "reduce":
+            assert (m["animations"], m["animated"]) == (0, 0), m
+        else:  # the control: the same play animates the reveal when motion is welcome
+            assert m["entering"] > 0 and m["animated"] > 0, m
+        assert playhead(page) == ("forward", T - 1)
+        assert errors == []
+    finally:
+        context.close()

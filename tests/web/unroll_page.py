@@ -38,7 +38,7 @@ def open_view(page, query: str = "", wait: bool = True, client=None) -> dict:
     With `client`, the answer is asked again of the API with the page's request (the browser
     keeps no copy of a very large answer for Playwright to read)."""
     with page.expect_response(lambda r: r.url.endswith("/api/trace") and r.status == 200, timeout=60_000) as answer:
-        page.goto(f"/{query}")
+        page.goto(query if query.startswith("http") else f"/{query}")
     request = json.loads(answer.value.request.post_data)
     if client is None:
         trace = answer.value.json()
@@ -61,6 +61,36 @@ def wait_for_trace(page, trace: dict, timeout: float = 60_000):
         }""",
         arg=[trace["topology"], trace["cell"], len(trace["steps"])], timeout=timeout,
     )
+
+
+def drawings(page) -> int:
+    """How many traces the page has drawn (it marks "unroll:drawn" after each)."""
+    return page.evaluate("() => performance.getEntriesByName('unroll:drawn').length")
+
+
+def redraw(page, action, timeout: float = 60_000) -> dict:
+    """Do `action` (a control change) and wait for the page to draw the new trace; return it."""
+    before = drawings(page)
+    with page.expect_response(lambda r: r.url.endswith("/api/trace") and r.status == 200, timeout=timeout) as answer:
+        action()
+    page.wait_for_function("(n) => performance.getEntriesByName('unroll:drawn').length > n", arg=before, timeout=timeout)
+    trace = answer.value.json()
+    trace["_request"] = json.loads(answer.value.request.post_data)
+    return trace
+
+
+def controls(page) -> dict:
+    """What the settings show."""
+    return page.evaluate("""() => ({
+      topology: [...document.querySelectorAll("[data-topology-choice][aria-checked=true]")].map((b) => b.dataset.topologyChoice),
+      cell: [...document.querySelectorAll("[data-cell-choice][aria-checked=true]")].map((b) => b.dataset.cellChoice),
+      hiddenSize: document.getElementById("hidden-size").value,
+      length: document.getElementById("length").value,
+      seed: document.getElementById("seed").value,
+      trained: document.getElementById("trained").checked,
+      inputs: document.getElementById("inputs-field").value,
+      speed: document.getElementById("speed").value,
+    })""")
 
 
 def stage(page) -> dict:
