@@ -2,12 +2,14 @@
 API's answer exactly, the keys move the playhead as documented (docs/page.md), and the page
 logs no errors and fetches nothing from elsewhere."""
 
+import json
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from .conftest import screenshot
 from .unroll_page import (
+    FAILED_RESOURCE,
     STAGE,
     TOPOLOGIES,
     controls,
@@ -384,3 +386,189 @@ def test_reduced_motion_plays_in_instant_steps(browser, live_url, motion):
         assert errors == []
     finally:
         context.close()
+
+
+# The input editor and security ---------------------------------------------------------------------
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+def browser_errors_only(errors: list[str], status) -> list[str]:
+    """The console errors left once the browser's own line about a failed answer is set aside."""
+    own = FAILED_RESOURCE.format(status=status)
+    return [e for e in errors if not e.startswith(own)]
+
+
+def api_field(item: dict) -> str:
+    """A 422 detail item's location as the page names it: ["body", "inputs", 3] -> inputs[3]."""
+    name = ""
+    for part in item["loc"][1:]:
+        name = f"{name}[{part}]" if isinstance(part, int) else f"{name}.{part}" if name else str(part)
+    return name
+
+
+def submit_inputs(page, text: str):
+    """Type inputs and press Enter; return the API's answer to what the page sent."""
+    with page.expect_response("**/api/trace") as answer:
+        page.fill("#inputs-field", text)
+        page.press("#inputs-field", "Enter")
+    return answer.value
+
+
+@pytest.mark.parametrize("topology", ["many_to_one", "one_to_many"])
+def test_typed_html_is_shown_as_text_and_runs_nothing(page, client, topology):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    trace = open_view(page, f"?topology={topology}")
+    drawn_h = len(drawn(page, "h"))
+    answer = submit_inputs(page, PAYLOAD)
+    assert answer.status == 422
+    detail = client.post("/api/trace", json=json.loads(answer.request.post_data)).json()["detail"]
+    page.wait_for_selector("#inputs-error:not([hidden])")
+    error = page.text_content("#inputs-error")
+    assert f"{api_field(detail[0])}: {detail[0]['msg']}" in error
+    assert api_field(detail[0]).startswith("inputs[0]")
+    assert page.get_attribute("#inputs-field", "aria-invalid") == "true"
+    page.wait_for_timeout(300)  # an onerror would have run by now
+    assert dialogs == []
+    assert page.evaluate("() => document.querySelectorAll('img').length") == 0
+    assert page.evaluate("() => [...document.querySelectorAll('*')].filter((e) => e.hasAttribute('onerror')).length") == 0
+    # The last good drawing stays.
+    assert int(stage(page)["steps"]) == len(trace["steps"])
+    assert len(drawn(page, "h")) == drawn_h
+    assert page.is_hidden("#notice") or "inputs" not in page.text_content("#notice")
+    assert browser_errors_only(page.console_errors, 422) == []
+
+
+def test_a_bad_token_is_named_beside_the_field(page):
+    open_view(page, "?topology=many_to_one")
+    assert submit_inputs(page, "the plot was zzz").status == 422
+    page.wait_for_selector("#inputs-error:not([hidden])")
+    assert "inputs[3]" in page.text_content("#inputs-error") and "zzz" in page.text_content("#inputs-error")
+    assert stage(page)["steps"] == "6"
+    trace = redraw(page, lambda: (page.fill("#inputs-field", "the plot was good"), page.press("#inputs-field", "Enter")))
+    assert trace["_request"]["inputs"] == ["the", "plot", "was", "good"]
+    assert stage(page)["steps"] == "4"
+    assert page.is_hidden("#inputs-error")
+    assert page.get_attribute("#inputs-field", "aria-invalid") == "false"
+    assert parse_qs(urlparse(page.url).query).get("in") == ["the plot was good"]
+    assert browser_errors_only(page.console_errors, 422) == []
+
+
+def test_the_page_and_its_assets_send_the_security_headers(page, live_url):
+    answers = []
+    page.on("response", lambda answer: answers.append(answer))
+    document = page.goto("/")
+    page.wait_for_selector(STAGE)
+    policy = {}
+    for directive in document.headers["content-security-policy"].split(";"):
+        name, *sources = directive.split()
+        policy[name] = sources
+    assert policy["script-src"] == ["'self'"]  # no inline script, no eval
+    assert policy["default-src"] == ["'self'"]
+    assert policy["connect-src"] == ["'self'"]
+    assert document.headers["x-content-type-options"] == "nosniff"
+    ours = [a for a in answers if a.url.startswith(live_url)]
+    assert len(ours) > 5  # the page, its modules, plotly, the API
+    for answer in ours:
+        assert answer.headers.get("x-content-type-options") == "nosniff", answer.url
+        assert "content-security-policy" in answer.headers, answer.url
+    assert page.evaluate("() => document.querySelectorAll('script:not([src])').length") == 0
+    assert page.console_errors == []
+
+
+# Trained weights --------------------------------------------------------------------------------
+
+
+def test_trained_weights_draw_the_preset(page, client):
+    presets = {p["id"]: p for p in client.get("/api/presets").json()}
+    open_view(page, "?topology=many_to_one&cell=lstm")
+    trace = redraw(page, lambda: page.check("#trained"))
+    preset = presets["sentiment-lstm"]
+    assert trace["_request"].get("preset") == "sentiment-lstm"
+    assert trace["hidden_size"] == preset["config"]["hidden_size"]
+    assert page.input_value("#hidden-size") == str(preset["config"]["hidden_size"])
+    assert int(stage(page)["steps"]) == len(trace["steps"])
+    assert f"{100 * preset['accuracy']:.1f} %" in page.text_content("#trained-note")
+    assert parse_qs(urlparse(page.url).query).get("trained") == ["1"]
+    page.evaluate("() => document.activeElement.blur()")
+    press(page, "End")
+    assert value_problems(page, trace) == []
+    api = client.post("/api/trace", json=trace["_request"]).json()
+    p = drawn(page, "p")
+    assert playhead(page) == ("forward", len(trace["steps"]) - 1)
+    assert p and all(float(d["value"]) == api["steps"][int(d["t"])]["p"][int(d["class"])] for d in p)
+
+    # A reload keeps the preset; changing the hidden size leaves it.
+    with page.expect_response("**/api/trace") as again:
+        page.reload()
+    assert json.loads(again.value.request.post_data).get("preset") == "sentiment-lstm"
+    page.wait_for_selector(STAGE)
+    assert page.is_checked("#trained")
+    trace = redraw(page, lambda: (page.fill("#hidden-size", "4"), page.press("#hidden-size", "Tab")))
+    assert "preset" not in trace["_request"] and trace["hidden_size"] == 4
+    assert not page.is_checked("#trained")
+    assert page.console_errors == []
+
+
+# A busy or dead server ------------------------------------------------------------------------------
+
+
+def test_a_busy_server_is_retried_with_a_notice(page):
+    calls = []
+
+    def busy_once(route):
+        calls.append(route.request.url)
+        if len(calls) == 1:
+            route.fulfill(status=503, headers={"Retry-After": "1"}, content_type="application/json",
+                          body='{"detail": "the server is busy"}')
+        else:
+            route.continue_()
+
+    page.route("**/api/trace", busy_once)
+    page.goto("/?topology=many_to_many")
+    page.wait_for_selector("#notice:not([hidden])")
+    page.wait_for_function("() => /busy/.test(document.getElementById('notice-text').textContent)")
+    assert page.is_hidden("[data-stage][data-steps]")
+    page.wait_for_selector(STAGE, timeout=15_000)
+    assert len(calls) == 2
+    assert stage(page)["topology"] == "many_to_many"
+    page.wait_for_selector("#notice", state="hidden")
+    assert browser_errors_only(page.console_errors, 503) == []
+
+
+def test_a_dead_server_gets_a_clear_message_and_a_retry(page):
+    failures = []
+    page.on("pageerror", lambda e: failures.append(str(e)))
+    page.route("**/api/trace", lambda route: route.abort("connectionrefused"))
+    page.goto("/?topology=many_to_many")
+    page.wait_for_selector("#notice-retry:not([hidden])")
+    message = page.text_content("#notice-text")
+    assert "cannot be reached" in message
+    assert page.is_visible("#notice") and page.get_attribute("#notice", "data-kind") == "error"
+    assert page.get_attribute("#stage", "data-empty") == "true"
+    assert failures == []
+    assert [e for e in page.console_errors if "ERR_CONNECTION_REFUSED" not in e] == []
+
+    # The server is back: "Try again" draws the view.
+    page.unroute("**/api/trace")
+    with page.expect_response("**/api/trace"):
+        page.click("#notice-retry")
+    page.wait_for_selector(STAGE)
+    assert stage(page)["topology"] == "many_to_many"
+    page.wait_for_selector("#notice", state="hidden")
+    assert failures == []
+    assert not message.endswith("?."), f"the message reads {message!r}"
+
+
+def test_the_keys_still_work_after_ticking_a_checkbox(page):
+    """A checkbox is not a text field: after ticking one, End and B still move the playhead
+    (only Space, which toggles a focused checkbox, belongs to it)."""
+    trace = open_view(page, "?topology=many_to_many")
+    T = len(trace["steps"])
+    redraw(page, lambda: page.click("#trained"))
+    assert page.evaluate("() => document.activeElement.id") == "trained"
+    press(page, "End")
+    assert playhead(page) == ("forward", T - 1)
+    press(page, "ArrowRight")
+    assert playhead(page) == ("backward", T - 1)
