@@ -10,9 +10,11 @@ def only_local(page, live_url):
 def test_the_front_page(page, live_url):
     page.goto("/")
     assert page.title().startswith("Unroll")
-    cards = page.locator(".topologies li")
-    assert cards.count() == 5
-    assert "Many to one" in cards.nth(2).inner_text()
+    page.wait_for_selector("[data-stage][data-steps]")
+    topologies = page.locator("[data-topology-choice]")
+    assert topologies.count() == 5
+    assert "Many to one" in topologies.nth(2).inner_text()
+    assert page.locator("#intro").is_visible()  # "what am I looking at", for a newcomer
     screenshot(page, "index")
     assert page.console_errors == [] and only_local(page, live_url)
 
