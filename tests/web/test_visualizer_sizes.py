@@ -6,6 +6,7 @@ import pytest
 from .conftest import screenshot
 from .test_visualizer import SMALL, gradient_problems, value_problems
 from .unroll_page import (
+    TOPOLOGIES,
     drawn,
     drawn_steps,
     heatmap_shape,
@@ -85,3 +86,20 @@ def test_a_long_wide_trace_is_drawn_as_a_window(page, live_url, client, name):
     assert overlapping_labels(page) == []
     assert page.console_errors == []
     assert only_local(page, live_url) == []
+
+
+@pytest.mark.parametrize("topology", TOPOLOGIES)
+def test_presenter_mode_has_no_overlapping_labels(page, topology):
+    """Presenter mode (F, or present=1) sets larger type for the back of the room: the labels
+    must still not overlap, at the projector's 1366×768."""
+    page.set_viewport_size(SMALL)
+    open_view(page, f"?topology={topology}&present=1")
+    assert page.evaluate("() => document.body.classList.contains('presenting')")
+    press(page, "End")
+    forward = overlapping_labels(page)
+    screenshot(page, f"visualizer-{topology}-presenting-1366x768")
+    press(page, "b")
+    press(page, "End")
+    assert forward == []
+    assert overlapping_labels(page) == []
+    assert page.console_errors == []

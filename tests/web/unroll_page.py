@@ -17,14 +17,16 @@ _READ = """(selector) => [...document.querySelectorAll(selector)].map((e) => ({.
 _LABEL_BOXES = """() => {
   const boxes = [];
   for (const node of document.querySelectorAll("#stage svg text")) {
-    if (!node.textContent.trim()) continue;
+    const title = node.querySelector("title");
+    const text = title ? node.textContent.replace(title.textContent, "") : node.textContent;
+    if (!text.trim()) continue;
     const style = getComputedStyle(node);
     if (style.display === "none" || style.visibility === "hidden" || Number(style.opacity) === 0) continue;
     const r = node.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     const column = node.closest("[data-step]");
     boxes.push({
-      text: node.textContent, cls: node.getAttribute("class") || "",
+      text, cls: node.getAttribute("class") || "",
       step: column ? column.dataset.step : null,
       left: r.left, right: r.right, top: r.top, bottom: r.bottom,
     });
