@@ -572,3 +572,40 @@ def test_the_keys_still_work_after_ticking_a_checkbox(page):
     assert playhead(page) == ("forward", T - 1)
     press(page, "ArrowRight")
     assert playhead(page) == ("backward", T - 1)
+
+
+# Pointer seeking and odd links -----------------------------------------------------------------
+
+
+def test_clicking_a_step_the_timeline_or_the_heatmap_seeks(page):
+    page.set_viewport_size(SMALL)
+    trace = open_view(page, "?topology=many_to_many")
+    T = len(trace["steps"])
+    page.click("[data-step='3'] .column-hit", position={"x": 4, "y": 4})
+    assert playhead(page) == ("forward", 3)
+    track = page.locator("[role=slider]").bounding_box()
+    y = track["y"] + track["height"] / 2
+    page.mouse.click(track["x"] + track["width"] * 0.85, y)  # position ⌊0.85 · 2T⌋ of 2T
+    position = int(0.85 * 2 * T)
+    assert playhead(page) == ("backward", 2 * T - 1 - position)
+    assert page.get_attribute("[role=slider]", "aria-valuenow") == str(position)
+    page.mouse.click(track["x"] + track["width"] * 0.02, y)
+    assert playhead(page) == ("forward", 0)
+    page.wait_for_function("() => document.getElementById('heatmap').data?.[0]?.z")
+    plot = page.locator("#heatmap .nsewdrag").first.bounding_box()
+    page.mouse.click(plot["x"] + plot["width"] * (2.5 / T), plot["y"] + plot["height"] / 2)
+    page.wait_for_function("() => document.querySelector('[data-playhead]').dataset.t === '2'")
+    assert playhead(page) == ("forward", 2)
+    assert page.console_errors == []
+
+
+def test_a_link_with_bad_values_opens_the_defaults(page):
+    trace = open_view(page, "?topology=nope&cell=lstm2&h=0&seed=-1&t=99&phase=sideways&speed=3&trained=yes")
+    T = len(trace["steps"])
+    assert stage(page)["topology"] == "many_to_one" and stage(page)["cell"] == "rnn"
+    assert trace["hidden_size"] == 8 and trace["_request"]["seed"] == 0
+    assert "preset" not in trace["_request"]
+    assert playhead(page) == ("forward", T - 1)  # t = 99 is past the end: the last step
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"t": [str(T - 1)]}
+    assert page.console_errors == []
