@@ -162,7 +162,7 @@ def test_every_topology_and_cell_draws_the_api_answer(page, live_url, topology, 
         assert not playing(page)
         paused = playhead(page)
         assert paused[0] == "forward" and paused[1] > 0
-        page.wait_for_timeout(600)  # three steps' time at 4×: a paused playhead stays
+        page.wait_for_timeout(450)  # two steps' time at 4×: a paused playhead stays
         assert playhead(page) == paused
     else:
         page.wait_for_function("() => document.getElementById('btn-play').dataset.playing === 'false'")
