@@ -43,7 +43,7 @@ function heatmapFigure(trace) {
     }],
     layout: {
       margin: MARGIN, font: FONT, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#f1f5f9",
-      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false, ...(H <= 12 ? { dtick: 1 } : {}) }, ...boundary(trace),
+      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false, ...(H <= 8 ? { dtick: 1 } : {}) }, ...boundary(trace),
     },
   };
 }

@@ -111,7 +111,19 @@ function onPlayhead(playhead, { playing }) {
   play.setAttribute("aria-label", playing ? "Pause" : "Play");
   renderView();
   if (playing) writeUrlSoon();
-  else writeUrl();
+  else {
+    writeUrl();
+    announce(playhead);
+  }
+}
+
+/** One short sentence for screen readers when the playhead stops somewhere. */
+function announce(playhead) {
+  if (!trace) return;
+  const step = trace.steps[playhead.t];
+  const input = step.x_label ?? step.x.map((v) => short(v)).join(", ");
+  const gradient = playhead.phase === "backward" ? `, ‖dL/dh‖ ${short(step.dh_norm)}` : "";
+  $("announce").textContent = `${playhead.phase} pass, step ${playhead.t} of ${trace.steps.length - 1}: input ${input}${gradient}.`;
 }
 
 /** Draw a new trace; marks "unroll:drawn" once the stage and both charts show it. */
