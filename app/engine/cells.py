@@ -52,9 +52,25 @@ class Cell:
     has_c: bool = False  # an LSTM carries a cell state c beside h
     same_da: bool = True  # da_x is da_h (false for the GRU, whose r gates the recurrent part of n)
 
+    pre_activation_name = "the pre-activation of the gates"
+
     def project_input(self, p, x):
         """ax = x W_ihᵀ + b_ih + b_hh, (…, G·H): the part of the pre-activation known before h."""
         return x @ p["W_ih"].T + (p["b_ih"] + p["b_hh"])
+
+    def pre_activations(self, p, x, h_prev):
+        """What the squashing functions read, recomputed for a stack of steps from their inputs
+        (…, I) and previous hidden states (…, H). The forward pass does not keep them, and a
+        finite h can hide an overflowed one (tanh(∞) = 1, σ(−∞) = 0, relu(−∞) = 0), so the
+        overflow check recomputes them wherever an output sits exactly at such a limit."""
+        return self.project_input(p, x) + h_prev @ p["W_hh"].T
+
+    @staticmethod
+    def at_a_limit(h, gates):
+        """Per step of a stack (n, B, ·): does any squashed value sit exactly at 0 or ±1, where
+        an infinite pre-activation would leave it?"""
+        v = h if gates is None else gates
+        return ((v == 0.0) | (np.abs(v) == 1.0)).reshape(len(v), -1).any(axis=1)
 
     def gates_by_name(self, gates) -> dict:
         """(G·H,) post-activation gates -> {name: (H,) block}."""
@@ -64,6 +80,7 @@ class Cell:
 
 class RNN(Cell):
     id = "rnn"
+    pre_activation_name = "the pre-activation of h"
 
     def __init__(self, activation: str):
         self.act = ACTIVATIONS[activation]
@@ -121,6 +138,15 @@ class GRU(Cell):
     def project_input(self, p, x):
         """ax = x W_ihᵀ + b_ih; b_hh stays inside the recurrent term because r gates b_hn."""
         return x @ p["W_ih"].T + p["b_ih"]
+
+    def pre_activations(self, p, x, h_prev):
+        """r and z's pre-activations, n's (W_in x + b_in + r⊙(W_hn h + b_hn)), and W_hn h + b_hn."""
+        ax = self.project_input(p, x)
+        ah = h_prev @ p["W_hh"].T + p["b_hh"]
+        H = h_prev.shape[-1]
+        a_rz = ax[..., : 2 * H] + ah[..., : 2 * H]
+        a_n = ax[..., 2 * H :] + sigmoid(a_rz[..., :H]) * ah[..., 2 * H :]
+        return np.concatenate([a_rz, a_n, ah[..., 2 * H :]], axis=-1)
 
     def forward(self, p, ax, h, c):
         """r, z = σ(W_i x + b_i + W_h h + b_h); n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn));

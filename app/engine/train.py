@@ -16,7 +16,7 @@ import numpy as np
 from .errors import Diverged, InputError
 from .network import Network
 from .tree import leaves, tree_map
-from .unroll import Unroller, backward
+from .unroll import Unroller, backward, finite_mean
 
 MAX_TRAIN_STEPS = 5000
 MAX_BATCH = 256
@@ -89,27 +89,41 @@ def batch_arrays(net: Network, examples: list):
 
 
 def _tally(net: Network, fw: Unroller):
-    """(correct outputs, outputs) for classification; (SSE, Σy, Σy², n) pieces for regression."""
+    """(correct outputs, outputs) for classification; (n, mean squared error, Σy, Σy²) for
+    regression, the mean taken so that it stays finite whenever each squared error is."""
     Y, _ = fw.outputs()  # (N, B, O)
     T = fw.targets  # (N, B) or (N, B, O)
     if net.task.kind == "classification":
         return np.array([(Y.argmax(axis=2) == T).sum(), T.size], dtype=float)
-    return np.array([((Y - T) ** 2).sum(), T.sum(), (T * T).sum(), T.size])
+    return np.array([T.size, finite_mean((Y - T) ** 2), T.sum(), (T * T).sum()])
+
+
+def _merge(kind: str, a, b):
+    """Two tallies as one; a mean squared error is merged as a weighted mean, never as a sum."""
+    if a is None:
+        return b
+    if kind == "classification":
+        return a + b
+    n = a[0] + b[0]
+    return np.array([n, (a[0] / n) * a[1] + (b[0] / n) * b[1], a[2] + b[2], a[3] + b[3]])
 
 
 def _score(kind: str, tally, phase: str) -> float:
-    """Accuracy = correct / outputs; R² = 1 − SSE / Σ(y − ȳ)² for regression, taken as 0 when
-    the targets hardly vary (fewer than two, or a spread below 1e-9 per target). Diverged when
-    the squared errors add up past float64, each loss_t finite as it may be."""
+    """Accuracy = correct / outputs; R² = 1 − MSE / variance of the targets for regression,
+    taken as 0 when the targets hardly vary (fewer than two, or a variance below 1e-9).
+    Diverged when R² itself does not fit in float64."""
     if kind == "classification":
         return float(tally[0] / tally[1])
-    sse, total, squares, n = tally
-    if not np.isfinite(sse):
-        raise Diverged(None, phase, "the sum of squared errors behind R²")
-    spread = squares - total * total / n
-    if n < 2 or spread <= 1e-9 * n:
+    n, mse, total, squares = tally
+    if n < 2:
         return 0.0
-    return float(1.0 - sse / spread)
+    variance = squares / n - (total / n) ** 2
+    if variance <= 1e-9:
+        return 0.0
+    r2 = 1.0 - mse / variance
+    if not np.isfinite(r2):
+        raise Diverged(None, phase, "R² (the mean squared error over the targets' variance)")
+    return float(r2)
 
 
 def _forward_groups(net: Network, examples: list, teacher_forcing: bool):
@@ -120,13 +134,13 @@ def _forward_groups(net: Network, examples: list, teacher_forcing: bool):
 
 def loss_and_grads(net: Network, examples: list):
     """The mean loss over `examples` (teacher-forced), its gradient, and the score tally."""
-    loss, grads, tally = 0.0, None, 0.0
+    loss, grads, tally = 0.0, None, None
     with np.errstate(all="ignore"):
         for fw, share in _forward_groups(net, examples, teacher_forcing=True):
             g = tree_map(partial(np.multiply, share), backward(fw).params)
             grads = g if grads is None else tree_map(np.add, grads, g)
-            loss += share * fw.loss
-            tally = tally + _tally(net, fw)
+            loss += share * fw.loss  # shares add up to 1: never past the largest loss
+            tally = _merge(net.task.kind, tally, _tally(net, fw))
     return loss, grads, tally
 
 
@@ -158,9 +172,9 @@ class Training:
 
     def __iter__(self):
         s = self.settings
-        deadline = time.monotonic() + s.seconds
+        self.deadline = time.monotonic() + s.seconds  # the scoring after training keeps to it too
         task = self.network.task
-        while self.steps_done < s.steps and time.monotonic() < deadline:
+        while self.steps_done < s.steps and time.monotonic() < self.deadline:
             examples = [task.sample(self.rng, s.length) for _ in range(s.batch_size)]
             loss, grads, tally = loss_and_grads(self.network, examples)
             grad_norm = global_norm(grads)
@@ -186,19 +200,29 @@ class Training:
         self.network = replace(self.network, params=params)
 
 
-def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | None = None) -> dict:
+def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | None = None,
+             deadline: float | None = None, stop=None) -> dict | None:
     """Loss and per-output accuracy (R² for regression) on fresh examples, the network feeding
-    back its own predictions as a user sees it."""
+    back its own predictions as a user sees it.
+
+    The examples run in chunks of at most MAX_STEP_WORK each (so memory stays bounded at any
+    size); past `deadline` (time.monotonic()) no further chunk starts once one is scored, and
+    `examples` in the metrics says how many were. None when `stop` (an Event) is set."""
     rng = np.random.default_rng([seed, EVAL_STREAM])  # never the examples training drew
     batch = [net.task.sample(rng, length) for _ in range(examples)]
-    loss, tally = 0.0, 0.0
+    loss, tally, scored = 0.0, None, 0
     with np.errstate(all="ignore"):
-        for fw, share in _forward_groups(net, batch, teacher_forcing=False):
-            loss += share * fw.loss
-            tally = tally + _tally(net, fw)
-    if not np.isfinite(loss):
-        raise Diverged(None, "evaluation", "the mean loss")
-    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally, "evaluation"), "examples": examples}
+        for chunk in _chunks(net, batch):
+            if stop is not None and stop.is_set():
+                return None
+            if scored and deadline is not None and time.monotonic() >= deadline:
+                break
+            for fw, _ in _forward_groups(net, chunk, teacher_forcing=False):
+                b = fw.inputs.shape[1]
+                scored += b
+                loss += (b / scored) * (fw.loss - loss)  # a running mean: never past the largest
+                tally = _merge(net.task.kind, tally, _tally(net, fw))
+    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally, "evaluation"), "examples": scored}
     if length is not None:  # otherwise the task's natural lengths
         metrics["length"] = length
     if net.task.kind == "regression":
@@ -206,10 +230,27 @@ def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | Non
     return metrics
 
 
-def final_metrics(net: Network, seed: int, length: int | None) -> dict:
-    """`evaluate` after training, on the length trained on; when the trained network overflows
-    on the fresh examples, {"diverged": why} instead, so the trained params are never lost."""
+def _chunks(net: Network, examples: list):
+    """`examples` in order, cut into chunks whose forward pass is at most MAX_STEP_WORK."""
+    per_step = net.cell.blocks * net.hidden_size * (net.input_size + net.hidden_size + net.output_size)
+    chunk, work = [], 0
+    for ex in examples:
+        steps = len(net.topology.plan(len(ex.inputs), len(ex.targets)))
+        if chunk and work + steps * per_step > MAX_STEP_WORK:
+            yield chunk
+            chunk, work = [], 0
+        chunk.append(ex)
+        work += steps * per_step
+    if chunk:
+        yield chunk
+
+
+def final_metrics(net: Network, seed: int, length: int | None, deadline: float | None = None,
+                  stop=None) -> dict | None:
+    """`evaluate` after training on up to 200 examples, on the length trained on and within
+    the training's deadline; when the trained network overflows on the fresh examples,
+    {"diverged": why} instead, so the trained params are never lost. None when stopped."""
     try:
-        return evaluate(net, examples=200, seed=seed, length=length)
+        return evaluate(net, examples=200, seed=seed, length=length, deadline=deadline, stop=stop)
     except Diverged as error:
         return {"diverged": str(error)}

@@ -127,19 +127,15 @@ class Unroller:
 
     def finish(self):
         """Outputs y_t = W_hy h_t + b_y, p_t, loss_t of the waiting steps, in one batch, and the
-        overflow check: Diverged names the first step whose h, c, y or loss is not finite.
-        Then the input fed back to the next step, from the last output."""
+        overflow check: Diverged names the first step whose pre-activation, h, c, y or loss is
+        not finite. Then the input fed back to the next step, from the last output."""
         net, waiting = self.net, self._unchecked
         if not waiting:
             return
         self._unchecked = []
         H = np.array([r.h for r in waiting])  # (n, B, H)
         self._h_batches.append(H)
-        checks = [("h", H)] + ([("c", np.array([r.c for r in waiting]))] if net.cell.has_c else [])
-        for name, values in checks:
-            finite = np.isfinite(values).reshape(len(waiting), -1).all(axis=1)
-            if not finite.all():
-                raise Diverged(waiting[np.flatnonzero(~finite)[0]].t, "forward", name)
+        self._check_forward(waiting, H)
         at = [n for n, r in enumerate(waiting) if r.spec.output_index is not None]
         if not at:
             return
@@ -153,8 +149,35 @@ class Unroller:
         finite = np.isfinite(loss).all(axis=1)
         if not finite.all():
             bad = outs[np.flatnonzero(~finite)[0]]
-            raise Diverged(bad.t, "forward", "y" if np.isfinite(bad.y).all() else "loss")
+            raise Diverged(bad.t, "forward", "loss" if np.isfinite(bad.y).all() else "y")
         self._fed = self._fed_back(outs[-1])
+
+    def _check_forward(self, waiting: list[StepRecord], H):
+        """Diverged at the first of `waiting` whose h, c or pre-activation is not finite. The
+        pre-activations are recomputed only for steps with a squashed value exactly at a limit
+        (0 or ±1), the only place an overflowed one can hide behind a finite h."""
+        cell = self.net.cell
+        first = {}  # quantity -> index in waiting of its first non-finite value
+        checks = [("h", H)] + ([("c", np.array([r.c for r in waiting]))] if cell.has_c else [])
+        for name, values in checks:
+            finite = np.isfinite(values).reshape(len(waiting), -1).all(axis=1)
+            if not finite.all():
+                first[name] = int(np.flatnonzero(~finite)[0])
+        gates = None if waiting[0].gates is None else np.array([r.gates for r in waiting])
+        suspects = np.flatnonzero(cell.at_a_limit(H, gates))
+        suspects = suspects[suspects <= min(first.values(), default=len(waiting))]
+        for part in {waiting[n].spec.part for n in suspects}:
+            steps = [n for n in suspects if waiting[n].spec.part == part]
+            X = np.array([waiting[n].x for n in steps])  # (k, B, I)
+            H_prev = np.array([waiting[n].h_prev for n in steps])
+            A = cell.pre_activations(self._params[part], X, H_prev)
+            finite = np.isfinite(A).reshape(len(steps), -1).all(axis=1)
+            if not finite.all():
+                n = int(steps[np.flatnonzero(~finite)[0]])
+                first[cell.pre_activation_name] = min(n, first.get(cell.pre_activation_name, n))
+        if first:  # at one step, h or c when they show the overflow, else what hid it
+            name = min(first, key=lambda q: (first[q], q == cell.pre_activation_name))
+            raise Diverged(waiting[first[name]].t, "forward", name)
 
     def _fed_back(self, record: StepRecord):
         """The input the step after `record` reads, when it is fed back: the prediction (one-hot
@@ -186,14 +209,20 @@ class Unroller:
 
     @property
     def loss(self) -> float:
-        """L = mean of loss_t over the output steps (and over the batch); Diverged names the
-        output step at which the sum overflows, when every loss_t is finite but L is not."""
-        losses = np.concatenate([loss for _, _, loss in self._batches])  # (N, B)
-        L = losses.mean()
-        if not np.isfinite(L):
-            at = int(np.flatnonzero(~np.isfinite(np.cumsum(losses.sum(axis=1))))[0])
-            raise Diverged(self.output_records()[at].t, "forward", "the mean loss L")
-        return float(L)
+        """L = mean of loss_t over the output steps (and over the batch): finite, since every
+        loss_t is (`finish` checked them), however large their sum."""
+        return finite_mean(np.concatenate([loss for _, _, loss in self._batches]))
+
+
+def finite_mean(values) -> float:
+    """The mean of finite values, scaled by the largest |value| first when their plain sum
+    overflows float64, so the mean of values that fit always fits."""
+    with np.errstate(over="ignore"):
+        mean = values.mean()
+    if np.isfinite(mean) or not np.isfinite(values).all():
+        return float(mean)
+    m = np.abs(values).max()
+    return float(m * (values / m).mean())
 
 
 def step_once(cell: Cell, p: dict, x, h, c=None, kind: str = "classification") -> dict:
@@ -202,11 +231,12 @@ def step_once(cell: Cell, p: dict, x, h, c=None, kind: str = "classification") -
     with np.errstate(all="ignore"):
         ax = cell.project_input(p, x[None, None])[0]  # as Unroller projects a (T, B, I) sequence
         h_new, c_new, gates, _ = cell.forward(p, ax, h[None], None if c is None else c[None])
+        a = cell.pre_activations(p, x[None], h[None])
         y = probs = None
         if "W_hy" in p:
             y = (h_new[None] @ p["W_hy"].T + p["b_y"])[0]  # as Unroller.finish stacks outputs
             probs = softmax(y)[0] if kind == "classification" else None
-    for name, value in (("h", h_new), ("c", c_new), ("y", y)):
+    for name, value in (("h", h_new), ("c", c_new), (cell.pre_activation_name, a), ("y", y)):
         if value is not None and not np.isfinite(value).all():
             raise Diverged(0, "forward", name)
     return {

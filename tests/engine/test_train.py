@@ -66,9 +66,10 @@ def test_evaluation_never_draws_the_training_examples():
 def test_r2_is_zero_when_the_targets_do_not_vary():
     from app.engine.train import _score
 
-    assert _score("regression", np.array([0.5, 0.3, 0.09, 1.0]), "training") == 0.0  # one target
-    assert _score("regression", np.array([0.0, 2.0, 2.0, 2.0]), "training") == 0.0  # three equal targets
-    assert _score("regression", np.array([0.5, 0.0, 2.0, 2.0]), "training") == pytest.approx(1 - 0.5 / 2)  # targets ±1
+    # tallies are (n, mean squared error, Σy, Σy²)
+    assert _score("regression", np.array([1.0, 0.5, 0.3, 0.09]), "training") == 0.0  # one target
+    assert _score("regression", np.array([3.0, 0.0, 6.0, 12.0]), "training") == 0.0  # three equal targets
+    assert _score("regression", np.array([2.0, 0.25, 0.0, 2.0]), "training") == pytest.approx(1 - 0.25 / 1)  # targets ±1
 
 
 def test_final_metrics_keep_the_params_when_evaluation_overflows():
