@@ -74,6 +74,7 @@ class JobPool:
     def __init__(self, name: str, workers: int, waiting: int):
         self.name = name
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix=f"unroll-{name}")
+        self.workers = workers
         self.capacity = workers + waiting
         self.busy = 0
 
