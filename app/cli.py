@@ -78,7 +78,7 @@ def cmd_train(args):
                 f"accuracy {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
                 file=sys.stderr,
             )
-    metrics = final_metrics(training.network, args.seed, args.length)
+    metrics = final_metrics(training.network, args.seed, args.length, deadline=training.deadline)
     print(f"fresh examples: {metrics}", file=sys.stderr)
     out.write_text(json.dumps(trained_json(training.network, metrics)))
     print(f"saved {args.out}", file=sys.stderr)
@@ -98,6 +98,8 @@ def cmd_presets(args):
 def cmd_serve(args):
     import uvicorn
 
+    from .server import SERVER_OPTIONS
+
     if args.open:
         import threading
         import webbrowser
@@ -105,7 +107,8 @@ def cmd_serve(args):
         url = f"http://{args.host}:{args.port}"
         threading.Timer(1.0, webbrowser.open, [url]).start()
     uvicorn.run(
-        "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
+        "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info",
+        **SERVER_OPTIONS,
     )
 
 

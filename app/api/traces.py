@@ -9,14 +9,14 @@ from ..engine.network import MAX_HIDDEN, check_params, checked_cell
 from ..engine.trace import choose_example, trace
 from ..engine.unroll import step_once
 from .convert import network_from
+from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute
 from .limits import TRACE_POOL
 from .respond import json_response
-from .schemas import ErrorResponse, StepRequest, StepResponse, TraceRequest, TraceResponse
+from .schemas import StepRequest, StepResponse, TraceRequest, TraceResponse
 
 router = APIRouter(prefix="/api", tags=["trace"], route_class=FastJSONRoute)
-ERRORS = {400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
-          422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+ERRORS = POST_ERRORS
 
 
 def _trace_bytes(req: TraceRequest) -> bytes:

@@ -19,10 +19,10 @@ from ..engine.errors import Diverged
 from ..engine.export import dumps
 from ..engine.train import Training, TrainSettings, check_settings, final_metrics
 from .convert import network_from
+from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute
 from .limits import TRAIN_POOL
 from .schemas import TrainRequest
-from .traces import ERRORS
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["train"], route_class=FastJSONRoute)
@@ -55,7 +55,7 @@ NDJSON_DOC = {
             '"examples":200},"steps":1}\n'
         )}},
     },
-    **ERRORS,
+    **POST_ERRORS,
 }
 
 
