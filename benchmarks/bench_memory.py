@@ -129,7 +129,9 @@ def training(src):
         left = time.monotonic()
         for c in clients:
             c.close()
-        while httpx.get(f"{server.url}/api/health").json()["jobs"]["training"] and time.monotonic() - left < 600:
+        while time.monotonic() - left < 600:
+            if not httpx.get(f"{server.url}/api/health").json()["jobs"]["training"]:
+                break
             time.sleep(0.05)
         print(f"training     10 clients gone after their first line: no training job "
               f"{time.monotonic() - left:.2f} s later; peak RSS {server.memory('VmHWM'):.0f} MB", flush=True)
@@ -155,7 +157,7 @@ def bad_bodies(src):
             raw = json.dumps(body, separators=(",", ":")).encode()
             slowest, done = [0.0], threading.Event()
 
-            def poll():
+            def poll(slowest=slowest, done=done):
                 while not done.is_set():
                     slowest[0] = max(slowest[0], health_latency(server.url))
                     time.sleep(0.01)
@@ -169,7 +171,8 @@ def bad_bodies(src):
             done.set()
             poller.join()
             print(f"bad-bodies   {name} ({len(raw) / 1e6:.1f} MB): {r.status_code} after {took:.2f} s, "
-                  f"{len(r.content)} bytes of answer; slowest /api/health {slowest[0] * 1000:.0f} ms", flush=True)
+                  f"{len(r.content)} bytes of answer; slowest /api/health {slowest[0] * 1000:.0f} ms",
+                  flush=True)
     finally:
         server.stop()
 

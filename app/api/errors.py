@@ -26,7 +26,7 @@ MAX_TEXT = 200  # characters of any one name or message quoted back
 # The `type` of an error item for each status that is not a validation error.
 STATUS_TYPES = {307: "redirect", 400: "json_invalid", 404: "not_found", 405: "method_not_allowed",
                 408: "request_timeout", 413: "body_too_large", 415: "content_type",
-                431: "headers_too_large", 503: "busy"}
+                431: "headers_too_large", 500: "server_error", 503: "busy"}
 
 
 def error_item(type_: str, msg: str, loc=("body",), **extra) -> dict:
@@ -111,11 +111,18 @@ def _slash_twin(request: Request) -> str | None:
     return None
 
 
+async def on_bug(request: Request, exc: Exception):
+    """Never meant to happen (DESIGN §4), but if it does, the same shape (the error is logged)."""
+    return json_response(error_body(500, "the server failed on this request: a bug", ("server",)),
+                         status_code=500)
+
+
 def install(app: FastAPI):
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(InputError, on_input_error)
     app.add_exception_handler(Diverged, on_diverged)
     app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_bug)
 
 
 ERROR_DOCS = {

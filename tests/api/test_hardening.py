@@ -189,3 +189,20 @@ def test_gzip_only_where_accepted(client, accept):
 @pytest.mark.parametrize("accept", ["gzip", "GZIP;q=0.001", "deflate, *", "identity;q=1, x-gzip"])
 def test_gzip_where_accepted(client, accept):
     assert client.get(PLOTLY_URL, headers={"accept-encoding": accept}).headers["content-encoding"] == "gzip"
+
+
+def test_even_a_crash_answers_in_the_error_shape_with_the_security_headers():
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    app = create_app()
+
+    @app.get("/crash")
+    async def crash():
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/crash")
+    assert r.status_code == 500 and r.headers["x-content-type-options"] == "nosniff"
+    assert r.json()["detail"][0]["type"] == "server_error"
