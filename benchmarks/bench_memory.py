@@ -123,9 +123,10 @@ def training(src):
                   f"peak RSS so far {server.memory('VmHWM'):.0f} MB (start {base:.0f})", flush=True)
         clients = [httpx.Client(timeout=600) for _ in range(10)]
         streams = [c.stream("POST", f"{server.url}/api/train", json={**TRAIN, "steps": 1, "seconds": 60})
-                   for c in clients]
-        for stream in streams[:2]:  # two train at once; the others wait and are skipped once gone
-            next(stream.__enter__().iter_lines())
+                   for c in clients]  # kept: a stream's context dropped closes its answer
+        answers = [stream.__enter__() for stream in streams]  # each sent, its headers received
+        for answer in answers[:2]:  # two train at once (their first line); eight wait
+            next(answer.iter_lines())
         left = time.monotonic()
         for c in clients:
             c.close()
