@@ -183,3 +183,23 @@ def test_a_client_that_reads_slowly_gets_its_whole_answer(live_url, monkeypatch)
         time.sleep(0.005)  # slow, but never 1.5 s without reading
     status, headers, body = read_answer_from(received)
     assert status == 200 and len(body) == int(headers["content-length"]) and json.loads(body)["loss"] > 0
+
+
+def test_health_answers_while_a_body_of_millions_of_bad_items_is_refused(live_url):
+    rows = [["x"] * 3000] * 1000  # three million strings where numbers belong, 15 MB
+    body = json.dumps({"hidden_size": 250, "params": {"W_hh": rows, "W_hy": [[0.0]], "b_y": [0.0]}},
+                      separators=(",", ":")).encode()
+    answer = {}
+
+    def post():
+        answer["r"] = httpx.post(f"{live_url}/api/trace", content=body, timeout=120,
+                                 headers={"content-type": "application/json"})
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    while poster.is_alive():
+        assert httpx.get(f"{live_url}/api/health", timeout=10).status_code == 200
+    poster.join()
+    r = answer["r"]
+    assert r.status_code == 422 and len(r.content) < 2000
+    assert r.json()["detail"][0]["loc"][:3] == ["body", "params", "W_hh"]
