@@ -6,14 +6,15 @@ import os
 import sys
 from pathlib import Path
 
+from .engine import presets
 from .engine.errors import Diverged, InputError
-from .engine.export import dumps, trace_json, trained_json
 from .engine.network import build_network
-from .engine.presets import build_all, list_presets, preset_ids, preset_network
+from .engine.presets import preset_network
 from .engine.tasks import TASKS
 from .engine.topologies import TOPOLOGIES
 from .engine.trace import choose_example, trace
 from .engine.train import Training, TrainSettings, check_settings, final_metrics
+from .wire import dumps, preset_json, trace_json, trained_json
 
 
 def parse_inputs(text: str | None):
@@ -86,12 +87,20 @@ def cmd_train(args):
 
 def cmd_presets(args):
     if args.build:
-        for preset, accuracy in build_all(args.jobs):
-            print(f"{preset:28} accuracy {accuracy:.4f}", flush=True)
+        presets.PRESET_DIR.mkdir(exist_ok=True)
+        try:
+            for preset in presets.train_all(args.jobs):
+                (presets.PRESET_DIR / f"{preset.id}.json").write_text(json.dumps(preset_json(preset)))
+                print(f"{preset.id:28} accuracy {preset.metrics['accuracy']:.4f}", flush=True)
+        except presets.StoppedOnTime as error:
+            print(f"unroll: {error}", file=sys.stderr)
+            sys.exit(1)
+        finally:
+            presets.forget()
         return
-    for preset in list_presets():
+    for preset in presets.list_presets():
         print(f"{preset['id']:28} accuracy {preset['accuracy']:.4f}")
-    if not preset_ids():
+    if not presets.preset_ids():
         print("no presets: run `unroll presets --build`")
 
 
@@ -127,26 +136,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
     serve.set_defaults(run=cmd_serve)
 
-    tr = sub.add_parser("trace", help="print one trace as JSON (the /api/trace response)")
-    _add_network_args(tr)
-    tr.add_argument("--inputs", help="tokens separated by spaces, or vectors like 0.5,-0.2")
-    tr.add_argument("--teacher-forcing", action="store_true")
-    tr.add_argument("--preset", help="a preset id (see `unroll presets`)")
-    tr.set_defaults(run=cmd_trace)
+    trace_cmd = sub.add_parser("trace", help="print one trace as JSON (the /api/trace response)")
+    _add_network_args(trace_cmd)
+    trace_cmd.add_argument("--inputs", help="tokens separated by spaces, or vectors like 0.5,-0.2")
+    trace_cmd.add_argument("--teacher-forcing", action="store_true")
+    trace_cmd.add_argument("--preset", help="a preset id (see `unroll presets`)")
+    trace_cmd.set_defaults(run=cmd_trace)
 
-    train = sub.add_parser("train", help="train on a task and save the parameters")
-    _add_network_args(train)
-    train.add_argument("--steps", type=int, default=TrainSettings.steps)
-    train.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
-    train.add_argument("--batch-size", type=int, default=TrainSettings.batch_size)
-    train.add_argument("--seconds", type=float, default=TrainSettings.seconds)
-    train.add_argument("--out", required=True, help="where to write the JSON")
-    train.set_defaults(run=cmd_train)
+    train_cmd = sub.add_parser("train", help="train on a task and save the parameters")
+    _add_network_args(train_cmd)
+    train_cmd.add_argument("--steps", type=int, default=TrainSettings.steps)
+    train_cmd.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
+    train_cmd.add_argument("--batch-size", type=int, default=TrainSettings.batch_size)
+    train_cmd.add_argument("--seconds", type=float, default=TrainSettings.seconds)
+    train_cmd.add_argument("--out", required=True, help="where to write the JSON")
+    train_cmd.set_defaults(run=cmd_train)
 
-    presets = sub.add_parser("presets", help="list the shipped presets, or --build them anew")
-    presets.add_argument("--build", action="store_true", help="retrain every preset (minutes)")
-    presets.add_argument("--jobs", type=int, default=2)
-    presets.set_defaults(run=cmd_presets)
+    presets_cmd = sub.add_parser("presets", help="list the shipped presets, or --build them anew")
+    presets_cmd.add_argument("--build", action="store_true", help="retrain every preset (minutes)")
+    presets_cmd.add_argument("--jobs", type=int, default=2)
+    presets_cmd.set_defaults(run=cmd_presets)
     return parser
 
 

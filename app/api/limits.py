@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from starlette.exceptions import HTTPException
 
-from ..engine.export import dumps
+from ..wire import dumps
 from .errors import error_body
 from .sending import ANSWERS
 

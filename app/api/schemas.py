@@ -3,7 +3,7 @@
 Requests are validated strictly: a number must be a JSON number (not a string or a boolean) and
 finite, a flag a JSON boolean. Validation stops at the first bad item of a list and at a model
 with many unknown keys, so that a hostile body costs one error, not millions. Responses are
-documented here but written straight from the engine's arrays (see `app.engine.export`), which
+documented here but written straight from the engine's arrays (see `app.wire`), which
 is both exact and fast.
 """
 

@@ -4,10 +4,10 @@ import numpy as np
 from fastapi import APIRouter
 
 from ..engine.errors import InputError
-from ..engine.export import dumps, trace_json
 from ..engine.network import MAX_HIDDEN, check_params, checked_cell
 from ..engine.trace import choose_example, trace
 from ..engine.unroll import step_once
+from ..wire import dumps, trace_json
 from .convert import network_from
 from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute

@@ -16,8 +16,8 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from ..engine.errors import Diverged
-from ..engine.export import dumps
 from ..engine.train import Training, TrainSettings, check_settings, final_metrics
+from ..wire import dumps
 from .convert import network_from
 from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute

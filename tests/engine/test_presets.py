@@ -7,6 +7,7 @@ from app.engine.presets import PRESET_CELLS, RECIPES, list_presets, load_preset,
 from app.engine.tasks import TASKS
 from app.engine.trace import choose_example, trace
 from app.engine.train import evaluate
+from app.wire import preset_json
 
 FRESH = 2026  # not the seed the stored accuracy was measured on
 IDS = [p["id"] for p in list_presets()]
@@ -38,6 +39,6 @@ def test_a_plain_rnn_does_clearly_worse_without_memory(task):
 
 def test_a_preset_is_reproduced_exactly_by_its_recipe():
     shipped = load_preset("same_sign-rnn")
-    retrained = train_preset("same_sign", "rnn")
+    retrained = preset_json(train_preset("same_sign", "rnn"))
     assert retrained["params"] == shipped["params"]
     assert retrained["accuracy"] == shipped["accuracy"]

@@ -1,13 +1,15 @@
-"""Engine results as JSON-ready data in the shapes of DESIGN §4.
+"""The wire format: engine results as the JSON the API and the command line write.
 
-Values stay NumPy arrays (C-contiguous rows) so a fast serialiser writes them without copying
-into Python lists; `dumps` is that serialiser, and every float round-trips exactly.
+The engine returns arrays and records; this module alone knows the shapes they take in JSON
+(docs/api.md). Values stay NumPy arrays (C-contiguous rows) so a fast serialiser writes them
+without copying into Python lists; `dumps` is that serialiser, and every float round-trips
+exactly.
 """
 
 import numpy as np
 import orjson
 
-from .trace import Trace
+from .engine.trace import Trace
 
 
 def dumps(data) -> bytes:
@@ -83,6 +85,11 @@ def trained_json(net, metrics: dict) -> dict:
     """A trained network as saved by `unroll train` and in presets: config, metrics, params."""
     return {"config": config_json(net), "metrics": metrics, "accuracy": metrics.get("accuracy"),
             "params": params_json(net.params)}
+
+
+def preset_json(preset) -> dict:
+    """A preset's file (`app/engine/presets/<id>.json`): a trained network and its recipe."""
+    return {"id": preset.id, **trained_json(preset.network, preset.metrics), "training": preset.training}
 
 
 def network_json(net) -> dict:
