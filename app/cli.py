@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .engine import presets
+from .engine.cells import ACTIVATIONS, CELLS
 from .engine.errors import Diverged, InputError
 from .engine.network import build_network
 from .engine.presets import preset_network
@@ -33,8 +34,8 @@ def parse_inputs(text: str | None):
 def _add_network_args(p: argparse.ArgumentParser):
     p.add_argument("--topology", choices=list(TOPOLOGIES), help="default: the task's topology")
     p.add_argument("--task", choices=list(TASKS), help="default: the topology's first task")
-    p.add_argument("--cell", choices=["rnn", "lstm", "gru"], help="default: rnn")
-    p.add_argument("--activation", choices=["tanh", "relu"], help="default: tanh")
+    p.add_argument("--cell", choices=list(CELLS), help="default: rnn")
+    p.add_argument("--activation", choices=list(ACTIVATIONS), help="default: tanh")
     p.add_argument("--hidden-size", type=int, help="default: 8")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--length", type=int)

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ..engine.cells import ACTIVATIONS, CELLS
 from ..engine.network import MAX_HIDDEN, MAX_SEED
 from ..engine.tasks import MAX_TIMESTEPS, TASKS
 from ..engine.topologies import TOPOLOGIES
@@ -37,8 +38,8 @@ def _integer_literal(value):
 Integer = Annotated[int, BeforeValidator(_integer_literal)]
 TopologyId = Literal[tuple(TOPOLOGIES)]
 TaskId = Literal[tuple(TASKS)]
-CellId = Literal["rnn", "lstm", "gru"]
-ActivationId = Literal["tanh", "relu"]
+CellId = Literal[tuple(CELLS)]
+ActivationId = Literal[tuple(ACTIVATIONS)]
 
 
 class Strict(BaseModel):

@@ -41,16 +41,50 @@ class Network:
 
 def param_shapes(topology: Topology, cell: Cell, task: Task, hidden_size: int) -> dict:
     """The expected shape of every parameter, nested like the parameters themselves."""
-    G, H, O = cell.blocks, hidden_size, task.output_size
-
-    def cell_shapes(input_size):
-        return {"W_ih": (G * H, input_size), "W_hh": (G * H, H), "b_ih": (G * H,), "b_hh": (G * H,)}
-
+    H, O = hidden_size, task.output_size
     if topology.parts == (None,):
-        shapes = cell_shapes(task.input_size)
+        shapes = cell.param_shapes(task.input_size, H)
     else:  # the decoder reads its previous output, so its input size is the output size
-        shapes = {"encoder": cell_shapes(task.input_size), "decoder": cell_shapes(O)}
+        shapes = {"encoder": cell.param_shapes(task.input_size, H), "decoder": cell.param_shapes(O, H)}
     return shapes | {"W_hy": (O, H), "b_y": (O,)}
+
+
+def check_step(cell: Cell, params: dict, x, h=None, c=None):
+    """One timestep's params and state outside any network (`/api/step`): the sizes are read
+    off the params (H: the columns of W_hh, I: of W_ih, O: the length of b_y), then everything
+    is checked against them, so that an error names the value that does not fit.
+    Returns (params, x, h, c) as float64 arrays; h and c are zeros when omitted."""
+    if ("W_hy" in params) != ("b_y" in params):
+        raise InputError("params", "give both W_hy and b_y for an output, or neither")
+    G = cell.blocks
+    H, I = _columns(params, "W_hh"), _columns(params, "W_ih")
+    if not 1 <= H <= MAX_HIDDEN:
+        raise InputError("params.W_hh", f"its {H} columns are the hidden size: 1 to {MAX_HIDDEN} allowed")
+    if len(params["W_hh"]) != G * H:
+        raise InputError("params.W_hh", f"expected shape [{G * H}, {H}] ({G} gate blocks of its {H} "
+                         f"columns), got [{len(params['W_hh'])}, {H}]")
+    if "b_y" in params and not params["b_y"]:
+        raise InputError("params.b_y", "expected at least one output")
+    for name, value, size, of in (("x", x, I, "W_ih"), ("h", h, H, "W_hh"), ("c", c, H, "W_hh")):
+        if value is not None and len(value) != size:
+            raise InputError(name, f"expected {size} numbers (the columns of {of}), got {len(value)}")
+    if c is not None and not cell.has_c:
+        raise InputError("c", f"only an lstm has a cell state c; {cell.id} does not")
+    shapes = cell.param_shapes(I, H)
+    if "W_hy" in params:
+        O = len(params["b_y"])
+        shapes |= {"W_hy": (O, H), "b_y": (O,)}
+    params = check_params(params, shapes)
+    h = np.zeros(H) if h is None else np.asarray(h, dtype=float)
+    c = None if not cell.has_c else np.zeros(H) if c is None else np.asarray(c, dtype=float)
+    return params, np.asarray(x, dtype=float), h, c
+
+
+def _columns(params: dict, key: str) -> int:
+    rows = params[key]
+    if not rows or not rows[0]:
+        raise InputError(f"params.{key}", "expected a matrix, got an empty one")
+    return len(rows[0])
 
 
 def init_params(shapes: dict, hidden_size: int, seed: int, blocks: int, recurrent_scale=None):
@@ -122,7 +156,7 @@ def checked_cell(cell: str, activation: str) -> Cell:
     """The cell from its registry, once `cell` and `activation` are known to go together."""
     if cell not in CELLS:
         raise InputError("cell", f"unknown {cell!r}; allowed {list(CELLS)}")
-    activations = CELLS[cell][0]
+    activations = CELLS[cell].activations
     if activation not in activations:
         raise InputError(
             "activation", f"{activation!r} is not allowed with {cell}; allowed {list(activations)}"

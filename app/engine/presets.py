@@ -12,13 +12,14 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from .cells import CELLS
 from .errors import InputError
 from .network import Network, build_network
 from .tasks import TASKS
 from .train import Training, TrainSettings, evaluate
 
 PRESET_DIR = Path(__file__).parent / "presets"
-PRESET_CELLS = (("rnn", "tanh"), ("lstm", "tanh"), ("gru", "tanh"))
+PRESET_CELLS = tuple((cell.id, cell.activations[0]) for cell in CELLS.values())  # its default activation
 EVAL_SEED = 12345  # the fresh examples a preset's accuracy is measured on
 
 

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
+from app.engine.cells import CELL_ACTIVATIONS
 from app.engine.network import build_network
 from app.engine.trace import choose_example, trace
 from app.engine.tree import leaves
 
-CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 TOPOLOGIES = ["one_to_one", "one_to_many", "many_to_one", "many_to_many", "seq2seq"]
 
 
@@ -18,7 +18,7 @@ def post(client, **body):
 
 
 @pytest.mark.parametrize("topology", TOPOLOGIES)
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_trace_is_the_engines_arrays_to_the_last_bit(client, topology, cell, activation):
     data = post(client, topology=topology, cell=cell, activation=activation, hidden_size=5, seed=42)
     net = build_network(topology, cell, activation, 5, seed=42)
@@ -124,7 +124,7 @@ def test_diverged_is_a_422_naming_the_step(client):
 
 
 @pytest.mark.parametrize("topology", ["many_to_many", "seq2seq"])
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_stepping_with_api_step_reproduces_the_trace_exactly(client, topology, cell, activation):
     data = post(client, topology=topology, cell=cell, activation=activation, hidden_size=4, seed=8, length=4)
     h = c = None

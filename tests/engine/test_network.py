@@ -87,3 +87,14 @@ def test_params_are_checked_key_by_key():
     assert e.field == "params.W_hy" and "ragged" in e.message
     e = error(lambda p: p.__setitem__("extra", 1))
     assert e.field == "params.extra"
+
+
+def test_the_cell_table():
+    """One table of cells feeds the schema, the command line, the presets and the tests."""
+    from app.engine.cells import CELL_ACTIVATIONS, CELLS
+    from app.engine.presets import PRESET_CELLS
+
+    assert CELL_ACTIVATIONS == (("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh"))
+    assert PRESET_CELLS == (("rnn", "tanh"), ("lstm", "tanh"), ("gru", "tanh"))
+    assert {cell: CELLS[cell]("tanh").param_shapes(5, 3)["W_hh"] for cell in CELLS} == {
+        "rnn": (3, 3), "lstm": (12, 3), "gru": (9, 3)}

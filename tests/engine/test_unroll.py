@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from app.engine.cells import CELL_ACTIVATIONS
 from app.engine.errors import Diverged
 from app.engine.network import build_network
 from app.engine.tasks import Example
@@ -10,8 +11,6 @@ from app.engine.topologies import TOPOLOGIES
 from app.engine.trace import START_LABEL, choose_example, trace
 from app.engine.tree import leaves
 from app.engine.unroll import Unroller
-
-CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 
 
 def arrays(tr):
@@ -45,7 +44,7 @@ def test_step_by_step_equals_run(topology):
 
 
 @pytest.mark.parametrize("topology", list(TOPOLOGIES))
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_shapes(topology, cell, activation):
     H = 5
     net = build_network(topology, cell, activation, H, seed=1)
