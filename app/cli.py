@@ -6,15 +6,16 @@ import os
 import sys
 from pathlib import Path
 
-from .engine import presets
+from .engine import config, presets
 from .engine.cells import ACTIVATIONS, CELLS
+from .engine.config import TrainSettings
 from .engine.errors import Diverged, InputError
 from .engine.network import build_network
 from .engine.presets import preset_network
 from .engine.tasks import TASKS
 from .engine.topologies import TOPOLOGIES
 from .engine.trace import choose_example, trace
-from .engine.train import Training, TrainSettings, check_settings, final_metrics
+from .engine.train import Training, check_settings, final_metrics
 from .wire import dumps, preset_json, trace_json, trained_json
 
 
@@ -34,10 +35,10 @@ def parse_inputs(text: str | None):
 def _add_network_args(p: argparse.ArgumentParser):
     p.add_argument("--topology", choices=list(TOPOLOGIES), help="default: the task's topology")
     p.add_argument("--task", choices=list(TASKS), help="default: the topology's first task")
-    p.add_argument("--cell", choices=list(CELLS), help="default: rnn")
-    p.add_argument("--activation", choices=list(ACTIVATIONS), help="default: tanh")
-    p.add_argument("--hidden-size", type=int, help="default: 8")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--cell", choices=list(CELLS), help=f"default: {config.DEFAULT_CELL}")
+    p.add_argument("--activation", choices=list(ACTIVATIONS), help=f"default: {config.DEFAULT_ACTIVATION}")
+    p.add_argument("--hidden-size", type=int, help=f"default: {config.DEFAULT_HIDDEN}")
+    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
     p.add_argument("--length", type=int)
     p.add_argument("--recurrent-scale", type=float)
 
@@ -49,10 +50,11 @@ def _network(args):
             args.preset, args.seed, topology=args.topology, task=args.task, cell=args.cell,
             activation=args.activation, hidden_size=args.hidden_size,
         )
-    topology = args.topology or (TASKS[args.task].topology if args.task else "many_to_one")
+    topology = args.topology or (TASKS[args.task].topology if args.task else config.DEFAULT_TOPOLOGY)
     return build_network(
-        topology, args.cell or "rnn", args.activation or "tanh",
-        8 if args.hidden_size is None else args.hidden_size, args.task, args.seed, args.recurrent_scale,
+        topology, args.cell or config.DEFAULT_CELL, args.activation or config.DEFAULT_ACTIVATION,
+        config.DEFAULT_HIDDEN if args.hidden_size is None else args.hidden_size, args.task, args.seed,
+        args.recurrent_scale,
     )
 
 

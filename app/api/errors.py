@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from ..engine.config import RANGES
 from ..engine.errors import Diverged, InputError
 from .respond import json_response
 from .schemas import ErrorResponse
@@ -43,6 +44,8 @@ def _short(value):
         return value[:MAX_TEXT] + f"… ({len(value)} characters)"
     return value
 
+RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
 
 def field_loc(field: str) -> list:
     """'params.encoder.W_hh' -> ['body', 'params', 'encoder', 'W_hh'], 'inputs[3]' -> […, 'inputs', 3]."""
@@ -54,10 +57,14 @@ def field_loc(field: str) -> list:
 
 def _validation_items(errors) -> list[dict]:
     """pydantic's errors without the echoed input (which may be megabytes): the first
-    MAX_ERRORS, and one more item that counts the others."""
+    MAX_ERRORS, and one more item that counts the others. A value out of its range is worded
+    as the engine words it (`Range.message`)."""
     items = []
     for e in errors[:MAX_ERRORS]:
-        item = error_item(e["type"], e["msg"], e["loc"])
+        msg = e["msg"]
+        if e["type"] in RANGE_ERRORS and e["loc"] and e["loc"][-1] in RANGES:
+            msg = RANGES[e["loc"][-1]].message(e["input"])
+        item = error_item(e["type"], msg, e["loc"])
         if e.get("ctx"):
             item["ctx"] = {k: _short(str(v)) for k, v in e["ctx"].items()}
         items.append(item)

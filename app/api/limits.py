@@ -11,15 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from starlette.exceptions import HTTPException
 
+from ..engine.config import BODY_IDLE_TIMEOUT, BODY_TIMEOUT, MAX_BODY
 from ..wire import dumps
 from .errors import error_body
 from .sending import ANSWERS
 
-MAX_BODY = 16 * 1024 * 1024  # bytes (DESIGN §4)
-BODY_TIMEOUT = 60.0  # seconds a client may take to send a whole body (16 MB at 2.2 Mbit/s)
-# Seconds a body may pause: a live client's next packet comes in well under a second, and 10 s
-# outlasts TCP's retransmissions of a lost one (1 + 2 + 4 s) on a poor classroom Wi-Fi.
-BODY_IDLE_TIMEOUT = 10.0
 CLOSE = {"Connection": "close"}  # the rest of an unread body is not read: the connection ends
 
 TOO_LARGE = f"request body over {MAX_BODY} bytes (16 MB)"

@@ -12,17 +12,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ..engine import config
 from ..engine.cells import ACTIVATIONS, CELLS
-from ..engine.network import MAX_HIDDEN, MAX_SEED
-from ..engine.tasks import MAX_TIMESTEPS, TASKS
+from ..engine.config import MAX_HIDDEN, MAX_TIMESTEPS, RANGES, TrainSettings
+from ..engine.tasks import TASKS
 from ..engine.topologies import TOPOLOGIES
-from ..engine.train import MAX_BATCH, MAX_SECONDS, MAX_TRAIN_STEPS, TrainSettings
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 # Lists are capped near the largest sizes there are (G·H <= 4·256 rows), so that a hostile body
 # is refused at its first surplus item instead of being read whole, and stop at their first bad item.
-Vector = Annotated[list[Number], Field(max_length=4096, fail_fast=True)]
-Matrix = Annotated[list[Vector], Field(max_length=1024, fail_fast=True)]
+Vector = Annotated[list[Number], Field(max_length=config.MAX_VECTOR, fail_fast=True)]
+Matrix = Annotated[list[Vector], Field(max_length=config.MAX_MATRIX, fail_fast=True)]
 PAST_ANY_RANGE = 10**400
 
 
@@ -85,23 +85,26 @@ class Params(Strict):
 
 
 class NetworkConfig(Strict):
-    topology: TopologyId = Field("many_to_one", description="one of the five topologies")
-    cell: CellId = "rnn"
-    activation: ActivationId = Field("tanh", description="rnn: tanh or relu; lstm and gru: tanh")
-    hidden_size: Integer = Field(8, ge=1, le=MAX_HIDDEN)
-    seed: Integer = Field(0, ge=0, le=MAX_SEED, description="initialisation and sampled example")
+    topology: TopologyId = Field(config.DEFAULT_TOPOLOGY, description="one of the five topologies")
+    cell: CellId = config.DEFAULT_CELL
+    activation: ActivationId = Field(
+        config.DEFAULT_ACTIVATION, description="rnn: tanh or relu; lstm and gru: tanh"
+    )
+    hidden_size: Integer = Field(config.DEFAULT_HIDDEN, **RANGES["hidden_size"].bounds())
+    seed: Integer = Field(config.DEFAULT_SEED, **RANGES["seed"].bounds(),
+                      description="initialisation and sampled example")
     task: TaskId | None = Field(None, description="default: the topology's own task")
     length: Integer | None = Field(
-        None, ge=1, le=MAX_TIMESTEPS,
+        None, **RANGES["length"].bounds(),
         description="input steps (one_to_many: outputs; seq2seq: source steps)",
     )
     recurrent_scale: Number | None = Field(
-        None, ge=0, le=1e6, description="spectral radius of each gate block of W_hh"
+        None, **RANGES["recurrent_scale"].bounds(), description="spectral radius of each gate block of W_hh"
     )
     params: Params | None = Field(None, description="replaces the seeded weights")
 
 
-Token = Annotated[str, Field(max_length=64)]
+Token = Annotated[str, Field(max_length=config.MAX_TOKEN)]
 
 
 class TraceRequest(NetworkConfig):
@@ -114,7 +117,9 @@ class TraceRequest(NetworkConfig):
         None, min_length=1, max_length=MAX_TIMESTEPS, fail_fast=True,
         description="tokens, class indices or vectors; omitted: the task's rule labels the inputs",
     )
-    preset: str | None = Field(None, max_length=100, description="a preset's configuration and weights")
+    preset: str | None = Field(
+        None, max_length=config.MAX_PRESET_ID, description="a preset's configuration and weights"
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -135,8 +140,8 @@ class StepParams(CellParams):
 
 
 class StepRequest(Strict):
-    cell: CellId = "rnn"
-    activation: ActivationId = "tanh"
+    cell: CellId = config.DEFAULT_CELL
+    activation: ActivationId = config.DEFAULT_ACTIVATION
     params: StepParams
     x: Vector = Field(min_length=1)
     h: Vector | None = Field(None, max_length=MAX_HIDDEN, description="zeros when omitted")
@@ -156,10 +161,12 @@ class StepRequest(Strict):
 
 
 class TrainRequest(NetworkConfig):
-    steps: Integer = Field(TrainSettings.steps, ge=1, le=MAX_TRAIN_STEPS)
-    learning_rate: Number = Field(TrainSettings.learning_rate, gt=0, le=1)
-    batch_size: Integer = Field(TrainSettings.batch_size, ge=1, le=MAX_BATCH)
-    seconds: Number = Field(30.0, gt=0, le=MAX_SECONDS, description="wall-clock bound")
+    steps: Integer = Field(TrainSettings.steps, **RANGES["steps"].bounds())
+    learning_rate: Number = Field(TrainSettings.learning_rate, **RANGES["learning_rate"].bounds())
+    batch_size: Integer = Field(TrainSettings.batch_size, **RANGES["batch_size"].bounds())
+    seconds: Number = Field(
+        TrainSettings.seconds, **RANGES["seconds"].bounds(), description="wall-clock bound"
+    )
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"topology": "many_to_one", "cell": "gru", "hidden_size": 16,

@@ -15,8 +15,9 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from ..engine.config import TrainSettings
 from ..engine.errors import Diverged
-from ..engine.train import Training, TrainSettings, check_settings, final_metrics
+from ..engine.train import Training, check_settings, final_metrics
 from ..wire import dumps
 from .convert import network_from
 from .errors import POST_ERRORS

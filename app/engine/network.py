@@ -9,12 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cells import CELLS, Cell, make_cell
+from .config import DEFAULT_ACTIVATION, DEFAULT_HIDDEN, DEFAULT_SEED, RANGES
 from .errors import InputError
 from .tasks import DEFAULT_TASK, TASKS, Task
 from .topologies import TOPOLOGIES, Topology
-
-MAX_HIDDEN = 256
-MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -58,8 +56,9 @@ def check_step(cell: Cell, params: dict, x, h=None, c=None):
         raise InputError("params", "give both W_hy and b_y for an output, or neither")
     G = cell.blocks
     H, I = _columns(params, "W_hh"), _columns(params, "W_ih")
-    if not 1 <= H <= MAX_HIDDEN:
-        raise InputError("params.W_hh", f"its {H} columns are the hidden size: 1 to {MAX_HIDDEN} allowed")
+    if H not in RANGES["hidden_size"]:
+        raise InputError("params.W_hh", "its columns are the hidden size, which "
+                         + RANGES["hidden_size"].message(H))
     if len(params["W_hh"]) != G * H:
         raise InputError("params.W_hh", f"expected shape [{G * H}, {H}] ({G} gate blocks of its {H} "
                          f"columns), got [{len(params['W_hh'])}, {H}]")
@@ -167,10 +166,10 @@ def checked_cell(cell: str, activation: str) -> Cell:
 def build_network(
     topology: str,
     cell: str,
-    activation: str = "tanh",
-    hidden_size: int = 8,
+    activation: str = DEFAULT_ACTIVATION,
+    hidden_size: int = DEFAULT_HIDDEN,
     task: str | None = None,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     recurrent_scale: float | None = None,
     params=None,
 ) -> Network:
@@ -182,12 +181,10 @@ def build_network(
     if task not in TASKS or TASKS[task].topology != topology:
         allowed = [t.id for t in TASKS.values() if t.topology == topology]
         raise InputError("task", f"unknown task {task!r} for {topology}; allowed {allowed}")
-    if not 1 <= hidden_size <= MAX_HIDDEN:
-        raise InputError("hidden_size", f"must be 1 to {MAX_HIDDEN}, got {hidden_size}")
-    if not 0 <= seed <= MAX_SEED:
-        raise InputError("seed", f"must be 0 to {MAX_SEED}, got {seed}")
-    if recurrent_scale is not None and not (np.isfinite(recurrent_scale) and recurrent_scale >= 0):
-        raise InputError("recurrent_scale", f"must be a finite number >= 0, got {recurrent_scale}")
+    RANGES["hidden_size"].check("hidden_size", hidden_size)
+    RANGES["seed"].check("seed", seed)
+    if recurrent_scale is not None:
+        RANGES["recurrent_scale"].check("recurrent_scale", recurrent_scale)
     the_topology, the_task = TOPOLOGIES[topology], TASKS[task]
     shapes = param_shapes(the_topology, the_cell, the_task, hidden_size)
     if params is None:

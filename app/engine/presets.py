@@ -13,10 +13,11 @@ from functools import cache
 from pathlib import Path
 
 from .cells import CELLS
+from .config import TrainSettings
 from .errors import InputError
 from .network import Network, build_network
 from .tasks import TASKS
-from .train import Training, TrainSettings, evaluate
+from .train import Training, evaluate
 
 PRESET_DIR = Path(__file__).parent / "presets"
 PRESET_CELLS = tuple((cell.id, cell.activations[0]) for cell in CELLS.values())  # its default activation

@@ -10,9 +10,8 @@ from functools import cache
 
 import numpy as np
 
+from .config import MAX_TIMESTEPS
 from .errors import InputError
-
-MAX_TIMESTEPS = 500  # encoder + decoder timesteps of one trace (DESIGN §5)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import MAX_TIMESTEPS, Range
 from .errors import Diverged, InputError
 from .network import Network
-from .tasks import MAX_TIMESTEPS, Example
+from .tasks import Example
 from .unroll import Gradients, StepRecord, Unroller, backward
 
 START_LABEL = "<start>"
@@ -34,8 +35,8 @@ class Trace:
 def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0) -> Example:
     """The example to trace: sampled from `seed`, or `inputs` labelled by the task's rule."""
     task = net.task
-    if length is not None and not 1 <= length <= task.max_length:
-        raise InputError("length", f"must be 1 to {task.max_length} for {task.id}, got {length}")
+    if length is not None:
+        Range(1, task.max_length).check("length", length, f" for {task.id}")
     if inputs is None:
         if targets is not None:
             raise InputError("targets", "given without inputs; give both, or neither")

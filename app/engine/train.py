@@ -13,26 +13,14 @@ from functools import partial
 
 import numpy as np
 
+from .config import MAX_STEP_WORK, RANGES, Range, TrainSettings
 from .errors import Diverged, InputError
 from .network import Network
 from .tree import leaves, tree_map
 from .unroll import Unroller, backward, finite_mean
 
-MAX_TRAIN_STEPS = 5000
-MAX_BATCH = 256
-MAX_SECONDS = 120.0
+DEFAULTS = TrainSettings()
 TRAIN_STREAM, EVAL_STREAM = 1, 2  # seed -> two independent streams of examples
-MAX_STEP_WORK = 250_000_000  # B·T·G·H·(I + H + O) per optimisation step: about 0.1 to 0.3 s here
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    steps: int = 300  # optimisation steps, one mini-batch each
-    learning_rate: float = 0.01  # Adam's step size
-    batch_size: int = 32  # examples per mini-batch
-    clip: float = 1.0  # the global gradient norm is clipped to this
-    seconds: float = 60.0  # stop after this much wall-clock time, whatever `steps` says
-    length: int | None = None  # every example this long; None: the task's natural lengths
 
 
 def step_work(net: Network, settings: TrainSettings) -> int:
@@ -49,18 +37,11 @@ def check_settings(net: Network, s: TrainSettings, live: bool):
     """Each setting within its bounds, or an InputError naming the first that is not. `live`
     training (streamed by the server) is also bounded in seconds and in work per step."""
     task = net.task
-    bounds = [
-        ("steps", 1 <= s.steps <= MAX_TRAIN_STEPS, f"1 to {MAX_TRAIN_STEPS}"),
-        ("learning_rate", 0 < s.learning_rate <= 1, "more than 0 and at most 1"),
-        ("batch_size", 1 <= s.batch_size <= MAX_BATCH, f"1 to {MAX_BATCH}"),
-        ("length", s.length is None or 1 <= s.length <= task.max_length,
-         f"1 to {task.max_length} for {task.id}"),
-        ("seconds", 0 < s.seconds <= (MAX_SECONDS if live else np.inf),
-         f"more than 0 and at most {MAX_SECONDS}" if live else "more than 0"),
-    ]
-    for field, ok, allowed in bounds:
-        if not ok:
-            raise InputError(field, f"must be {allowed}, got {getattr(s, field)}")
+    for field in ("steps", "learning_rate", "batch_size"):
+        RANGES[field].check(field, getattr(s, field))
+    if s.length is not None:
+        Range(1, task.max_length).check("length", s.length, f" for {task.id}")
+    RANGES["seconds" if live else "any_seconds"].check("seconds", s.seconds)
     if live and step_work(net, s) > MAX_STEP_WORK:
         raise InputError(
             "batch_size", "batch_size × length × hidden_size is too large for live training; "
@@ -162,7 +143,7 @@ class Training:
 
     beta1, beta2, eps = 0.9, 0.999, 1e-8
 
-    def __init__(self, net: Network, settings: TrainSettings = TrainSettings(), seed: int = 0):
+    def __init__(self, net: Network, settings: TrainSettings = DEFAULTS, seed: int = 0):
         self.network = net
         self.settings = settings
         self.rng = np.random.default_rng([seed, TRAIN_STREAM])

@@ -169,3 +169,17 @@ def test_nan_in_a_large_body_is_still_a_422_naming_the_field(client):
     r = client.post("/api/trace", content=text, headers={"content-type": "application/json"})
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"][:4] == ["body", "params", "W_hh", 0] and "finite" in r.json()["detail"][0]["msg"]
+
+
+def test_a_range_error_reads_the_same_whoever_catches_it(client):
+    """The schema refuses hidden_size 0 in a request; the engine refuses it from `unroll`."""
+    from app.engine.errors import InputError
+    from app.engine.network import build_network
+
+    (item,) = client.post("/api/trace", json={"hidden_size": 0}).json()["detail"]
+    with pytest.raises(InputError) as caught:
+        build_network("many_to_one", "rnn", hidden_size=0)
+    assert item["msg"] == caught.value.message == (
+        "must be 1 to 256 (greater than or equal to 1 and less than or equal to 256), got 0")
+    (item,) = client.post("/api/train", json={"learning_rate": 5}).json()["detail"]
+    assert item["msg"] == "must be more than 0 and at most 1 (greater than 0 and less than or equal to 1), got 5"
