@@ -176,7 +176,7 @@ def build_network(
     """Look every id up in its registry, check every size, then initialise or check `params`."""
     if topology not in TOPOLOGIES:
         raise InputError("topology", f"unknown {topology!r}; allowed {list(TOPOLOGIES)}")
-    the_cell = checked_cell(cell, activation)
+    net_cell = checked_cell(cell, activation)
     task = DEFAULT_TASK[topology] if task is None else task
     if task not in TASKS or TASKS[task].topology != topology:
         allowed = [t.id for t in TASKS.values() if t.topology == topology]
@@ -185,11 +185,11 @@ def build_network(
     RANGES["seed"].check("seed", seed)
     if recurrent_scale is not None:
         RANGES["recurrent_scale"].check("recurrent_scale", recurrent_scale)
-    the_topology, the_task = TOPOLOGIES[topology], TASKS[task]
-    shapes = param_shapes(the_topology, the_cell, the_task, hidden_size)
+    net_topology, net_task = TOPOLOGIES[topology], TASKS[task]
+    shapes = param_shapes(net_topology, net_cell, net_task, hidden_size)
     if params is None:
-        params = init_params(shapes, hidden_size, seed, the_cell.blocks, recurrent_scale)
+        params = init_params(shapes, hidden_size, seed, net_cell.blocks, recurrent_scale)
     else:
         params = check_params(params, shapes)
-    return Network(the_topology, the_cell, activation, the_task, hidden_size, params)
+    return Network(net_topology, net_cell, activation, net_task, hidden_size, params)
 

@@ -69,11 +69,11 @@ def batch_arrays(net: Network, examples: list):
         yield X, Y
 
 
-def _tally(net: Network, fw: Unroller):
+def _tally(net: Network, unroller: Unroller):
     """(correct outputs, outputs) for classification; (n, mean squared error, Σy, Σy²) for
     regression, the mean taken so that it stays finite whenever each squared error is."""
-    Y, _ = fw.outputs()  # (N, B, O)
-    T = fw.targets  # (N, B) or (N, B, O)
+    Y, _ = unroller.outputs()  # (N, B, O)
+    T = unroller.targets  # (N, B) or (N, B, O)
     if net.task.kind == "classification":
         return np.array([(Y.argmax(axis=2) == T).sum(), T.size], dtype=float)
     return np.array([T.size, finite_mean((Y - T) ** 2), T.sum(), (T * T).sum()])
@@ -117,11 +117,11 @@ def loss_and_grads(net: Network, examples: list):
     """The mean loss over `examples` (teacher-forced), its gradient, and the score tally."""
     loss, grads, tally = 0.0, None, None
     with np.errstate(all="ignore"):
-        for fw, share in _forward_groups(net, examples, teacher_forcing=True):
-            g = tree_map(partial(np.multiply, share), backward(fw).params)
+        for unroller, share in _forward_groups(net, examples, teacher_forcing=True):
+            g = tree_map(partial(np.multiply, share), backward(unroller).grads)
             grads = g if grads is None else tree_map(np.add, grads, g)
-            loss += share * fw.loss  # shares add up to 1: never past the largest loss
-            tally = _merge(net.task.kind, tally, _tally(net, fw))
+            loss += share * unroller.loss  # shares add up to 1: never past the largest loss
+            tally = _merge(net.task.kind, tally, _tally(net, unroller))
     return loss, grads, tally
 
 
@@ -177,7 +177,7 @@ class Training:
             lambda m, v: lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + self.eps),
             self._m, self._v,
         )
-        params = tree_map(lambda p, d: p - d, self.network.params, step)
+        params = tree_map(lambda param, d: param - d, self.network.params, step)
         self.network = replace(self.network, params=params)
 
 
@@ -198,11 +198,11 @@ def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | Non
                 return None
             if scored and deadline is not None and time.monotonic() >= deadline:
                 break
-            for fw, _ in _forward_groups(net, chunk, teacher_forcing=False):
-                b = fw.inputs.shape[1]
+            for unroller, _ in _forward_groups(net, chunk, teacher_forcing=False):
+                b = unroller.inputs.shape[1]
                 scored += b
-                loss += (b / scored) * (fw.loss - loss)  # a running mean: never past the largest
-                tally = _merge(net.task.kind, tally, _tally(net, fw))
+                loss += (b / scored) * (unroller.loss - loss)  # a running mean: never past the largest
+                tally = _merge(net.task.kind, tally, _tally(net, unroller))
     metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally, "evaluation"), "examples": scored}
     if length is not None:  # otherwise the task's natural lengths
         metrics["length"] = length

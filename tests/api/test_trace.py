@@ -34,7 +34,7 @@ def test_trace_is_the_engines_arrays_to_the_last_bit(client, topology, cell, act
         if cell == "lstm":
             assert np.array_equal(step["c"], r.c[0]) and np.array_equal(step["dc"], tr.gradients.dc[r.t, 0])
     flat = dict(leaves(data["grads"]))
-    for key, g in leaves(tr.gradients.params):
+    for key, g in leaves(tr.gradients.grads):
         assert np.array_equal(flat[key], g), key
     assert data["input_size"] == net.input_size and data["output_size"] == net.output_size
 

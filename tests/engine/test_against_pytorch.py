@@ -68,7 +68,7 @@ def test_trace_equals_pytorch(topology, cell, activation):
         np.testing.assert_allclose(tr.gradients.dh[r.t], h_t.grad.numpy(), rtol=1e-10, atol=1e-15)
     for r, c_t in zip(tr.records, cs, strict=False):
         np.testing.assert_allclose(tr.gradients.dc[r.t], c_t.grad.numpy(), rtol=1e-10, atol=1e-15)
-    g = tr.gradients.params
+    g = tr.gradients.grads
     for part, module in cells.items():
         ours = g if part is None else g[part]
         for key, theirs in (("W_ih", "weight_ih"), ("W_hh", "weight_hh"), ("b_ih", "bias_ih"), ("b_hh", "bias_hh")):

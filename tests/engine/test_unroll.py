@@ -18,7 +18,7 @@ def arrays(tr):
     out = [tr.loss]
     for r in tr.records:
         out += [r.x, r.h] + [a for a in (r.c, r.gates, r.y, r.p, r.loss) if a is not None]
-    return out + [g for _, g in leaves(tr.gradients.params)] + [tr.gradients.dh]
+    return out + [g for _, g in leaves(tr.gradients.grads)] + [tr.gradients.dh]
 
 
 @pytest.mark.parametrize("topology", list(TOPOLOGIES))
@@ -63,7 +63,7 @@ def test_shapes(topology, cell, activation):
         else:
             assert r.y.shape == (1, O)
     assert tr.gradients.dh.shape == (len(tr.records), 1, H)
-    for key, g in leaves(tr.gradients.params):
+    for key, g in leaves(tr.gradients.grads):
         node = net.params
         for part in key.split("."):
             node = node[part]
