@@ -134,6 +134,12 @@ def global_norm(grads) -> float:
     return m * float(np.sqrt(sum(np.square(g / m).sum() for _, g in leaves(grads))))
 
 
+def clip_to_norm(grads, norm: float, clip: float):
+    """g · min(1, clip / ‖g‖), ‖g‖ = `norm`: the same direction, a global norm of at most `clip`."""
+    scale = min(1.0, clip / norm) if norm > 0 else 1.0
+    return tree_map(partial(np.multiply, scale), grads)
+
+
 class Training:
     """Iterate to train: each iteration is one Adam step and yields its Progress.
 
@@ -163,8 +169,7 @@ class Training:
             for name, value in (("the mini-batch's loss", loss), ("the gradient norm", grad_norm)):
                 if not np.isfinite(value):
                     raise Diverged(None, "training", name)
-            scale = min(1.0, s.clip / grad_norm) if grad_norm > 0 else 1.0
-            self._adam(tree_map(partial(np.multiply, scale), grads))
+            self._adam(clip_to_norm(grads, grad_norm, s.clip))
             self.steps_done += 1
             yield Progress(self.steps_done, loss, accuracy, grad_norm)
 

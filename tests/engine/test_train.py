@@ -29,7 +29,7 @@ def test_training_is_bounded_in_seconds():
     assert 0 < len(progress) < 10_000
 
 
-def test_clipping_limits_each_update():
+def test_adams_first_step_is_lr_whatever_the_clip():
     net = build_network("many_to_many", "rnn", "relu", hidden_size=8, seed=0, recurrent_scale=2.5)
     training = Training(net, TrainSettings(steps=1, learning_rate=0.1, clip=1e-3, length=20), 0)
     before = net.params["W_hh"].copy()
@@ -37,6 +37,36 @@ def test_clipping_limits_each_update():
     assert progress.grad_norm > 1e-3
     # Adam's first step moves each weight by lr·sign(g) whatever the clip: the clip only rescales g
     assert np.abs(training.network.params["W_hh"] - before).max() == pytest.approx(0.1, rel=1e-3)
+
+
+def test_clipping_scales_a_large_gradient_to_the_clip_norm_and_leaves_a_small_one():
+    from app.engine.train import clip_to_norm, global_norm
+
+    grads = {"W_hh": np.array([[3.0, -4.0]]), "encoder": {"b_ih": np.array([12.0])}}  # ‖g‖ = 13
+    clipped = clip_to_norm(grads, global_norm(grads), 1.0)
+    assert global_norm(clipped) == pytest.approx(1.0)
+    np.testing.assert_allclose(clipped["W_hh"], grads["W_hh"] / 13)
+    np.testing.assert_allclose(clipped["encoder"]["b_ih"], grads["encoder"]["b_ih"] / 13)
+    small = clip_to_norm(grads, global_norm(grads), 100.0)
+    np.testing.assert_array_equal(small["W_hh"], grads["W_hh"])
+    assert clip_to_norm({"b_y": np.zeros(2)}, 0.0, 1.0)["b_y"].tolist() == [0.0, 0.0]
+
+
+def test_adam_is_given_the_clipped_gradient():
+    """What clipping limits is the gradient Adam reads: its global norm is the clip."""
+    from app.engine.train import global_norm
+
+    seen = []
+
+    class Watched(Training):
+        def _adam(self, grads):
+            seen.append(global_norm(grads))
+            super()._adam(grads)
+
+    net = build_network("many_to_many", "rnn", "relu", hidden_size=8, seed=0, recurrent_scale=2.5)
+    progress = list(Watched(net, TrainSettings(steps=3, learning_rate=0.1, clip=1e-3, length=20), 0))
+    assert all(p.grad_norm > 1e-3 for p in progress)
+    assert seen == pytest.approx([1e-3] * 3)
 
 
 def test_evaluate_regression_reports_r2():
