@@ -18,6 +18,8 @@ from .engine.trace import choose_example, trace
 from .engine.train import Training, check_settings, final_metrics
 from .wire import dumps, preset_json, trace_json, trained_json
 
+METRIC_NAMES = {"accuracy": "accuracy", "r2": "R²"}  # how a score is printed, by its metric
+
 
 def parse_inputs(text: str | None):
     """'the movie was good' -> tokens; '0.5,-0.2 0.1,0.3' -> one vector per space-separated step."""
@@ -79,11 +81,15 @@ def cmd_train(args):
         if progress.step % max(1, args.steps // 20) == 0 or progress.step == args.steps:
             print(
                 f"step {progress.step:5}  loss {progress.loss:.4f}  "
-                f"accuracy {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
+                f"{METRIC_NAMES[progress.metric]} {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
                 file=sys.stderr,
             )
     metrics = final_metrics(training.network, args.seed, args.length, deadline=training.deadline)
-    print(f"fresh examples: {metrics}", file=sys.stderr)
+    if "diverged" in metrics:
+        print(f"fresh examples: {metrics['diverged']}", file=sys.stderr)
+    else:
+        print(f"fresh examples: loss {metrics['loss']:.4f}  {METRIC_NAMES[metrics['metric']]} "
+              f"{metrics['accuracy']:.3f}  ({metrics['examples']} examples)", file=sys.stderr)
     out.write_text(json.dumps(trained_json(training.network, metrics)))
     print(f"saved {args.out}", file=sys.stderr)
 
@@ -94,7 +100,8 @@ def cmd_presets(args):
         try:
             for preset in presets.train_all(args.jobs):
                 (presets.PRESET_DIR / f"{preset.id}.json").write_text(json.dumps(preset_json(preset)))
-                print(f"{preset.id:28} accuracy {preset.metrics['accuracy']:.4f}", flush=True)
+                metric = METRIC_NAMES[preset.metrics["metric"]]
+                print(f"{preset.id:28} {metric:8} {preset.metrics['accuracy']:.4f}", flush=True)
         except presets.StoppedOnTime as error:
             print(f"unroll: {error}", file=sys.stderr)
             sys.exit(1)
@@ -102,7 +109,7 @@ def cmd_presets(args):
             presets.forget()
         return
     for preset in presets.list_presets():
-        print(f"{preset['id']:28} accuracy {preset['accuracy']:.4f}")
+        print(f"{preset['id']:28} {METRIC_NAMES[preset['metric']]:8} {preset['accuracy']:.4f}")
     if not presets.preset_ids():
         print("no presets: run `unroll presets --build`")
 

@@ -35,7 +35,11 @@ of type `too_many_errors` that counts the rest. The statuses:
   answers being sent to clients that do not read them fill the server's budget.
 
 A client that reads none of its answer for 10 s is disconnected. `POST /api/train` streams
-`queued`, `progress`, then `done` or `error` lines (see its 200 answer)."""
+`queued`, `progress`, then `done` or `error` lines (see its 200 answer).
+
+A score named `accuracy` (presets, training progress, metrics) is the share of outputs that are
+right for a classification task and R² for a regression task (`sine_wave`); the `metric` beside
+it says which: `"accuracy"` or `"r2"`."""
 
 
 def create_app() -> FastAPI:

@@ -84,7 +84,7 @@ def config_json(net) -> dict:
 def trained_json(net, metrics: dict) -> dict:
     """A trained network as saved by `unroll train` and in presets: config, metrics, params."""
     return {"config": config_json(net), "metrics": metrics, "accuracy": metrics.get("accuracy"),
-            "params": params_json(net.params)}
+            "metric": net.task.metric, "params": params_json(net.params)}
 
 
 def preset_json(preset) -> dict:

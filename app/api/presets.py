@@ -12,7 +12,7 @@ router = APIRouter(prefix="/api/presets", tags=["presets"])
 
 @router.get("", response_model=list[PresetSummary], summary="The presets")
 async def presets():
-    """Every preset: id, the configuration it was trained with, accuracy on fresh examples."""
+    """Every preset: id, the configuration it was trained with, accuracy (or R²) on fresh examples."""
     return json_response(list_presets())
 
 

@@ -259,10 +259,16 @@ class StepResponse(BaseModel):
     p: list[float] | None
 
 
+Metric = Literal["accuracy", "r2"]
+METRIC = ("what `accuracy` measures: `accuracy`, the share of outputs that are right, or `r2`, "
+          "R² = 1 − SSE / Σ(y − ȳ)² for a regression task (1 is perfect; it may be below 0)")
+
+
 class PresetSummary(BaseModel):
     id: str
     config: dict
-    accuracy: float
+    accuracy: float = Field(description="on fresh examples; R² for a regression task (see `metric`)")
+    metric: Metric = Field(description=METRIC)
 
 
 class Preset(PresetSummary):

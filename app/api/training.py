@@ -36,10 +36,11 @@ NDJSON_DOC = {
             "Newline-delimited JSON, one object a line:\n\n"
             "- `{\"type\": \"queued\", \"position\": n}` at once when the training waits for a free "
             "trainer (1: next to start), repeated every 2 s until it starts;\n"
-            "- `{\"type\": \"progress\", \"step\", \"loss\", \"accuracy\", \"grad_norm\"}` after "
-            "each optimisation step;\n"
+            "- `{\"type\": \"progress\", \"step\", \"loss\", \"accuracy\", \"metric\", \"grad_norm\"}` "
+            "after each optimisation step;\n"
             "- `{\"type\": \"done\", \"params\", \"metrics\", \"steps\"}` last: `metrics` holds the "
-            "`loss`, `accuracy` (and `r2` for regression) on up to 200 fresh examples (`examples` says "
+            "`loss`, `accuracy`, `metric` (and `r2` for regression) on up to 200 fresh examples "
+            "(`examples` says "
             "how many were scored before `seconds` ran out), or `{\"diverged\": why}` when the trained "
             "network overflows on them;\n"
             "- or `{\"type\": \"error\", \"detail\", \"step\", \"timestep\"}` last, when a value "
@@ -47,13 +48,14 @@ NDJSON_DOC = {
             "does; `step` counts training steps, `timestep` where in the sequence), or "
             "`{\"type\": \"error\", \"detail\": \"training failed on the server\"}`.\n\n"
             "The whole job, scoring included, keeps to `seconds`: no step or chunk of scoring "
-            "starts after it (each is bounded to about 0.3 s). Closing the connection stops it."
+            "starts after it (each is bounded to about 0.3 s). Closing the connection stops it.\n\n"
+            "`accuracy` is R² for a regression task: `metric` says which (`accuracy` or `r2`)."
         ),
         "content": {"application/x-ndjson": {"example": (
             '{"type":"queued","position":1}\n'
-            '{"type":"progress","step":1,"loss":1.09,"accuracy":0.41,"grad_norm":0.8}\n'
+            '{"type":"progress","step":1,"loss":1.09,"accuracy":0.41,"metric":"accuracy","grad_norm":0.8}\n'
             '{"type":"done","params":{"W_ih":[[0.1]]},"metrics":{"loss":0.02,"accuracy":0.99,'
-            '"examples":200},"steps":1}\n'
+            '"metric":"accuracy","examples":200},"steps":1}\n'
         )}},
     },
     **POST_ERRORS,

@@ -112,15 +112,15 @@ def preset_ids() -> tuple[str, ...]:
 
 
 def list_presets() -> list[dict]:
-    """Every shipped preset as {id, config, accuracy}."""
-    return [{k: _read(p)[k] for k in ("id", "config", "accuracy")} for p in preset_ids()]
+    """Every shipped preset as {id, config, accuracy, metric}."""
+    return [{k: _read(p)[k] for k in ("id", "config", "accuracy", "metric")} for p in preset_ids()]
 
 
 def load_preset(preset: str) -> dict:
-    """{id, config, params, accuracy} of a shipped preset; KeyError when there is none."""
+    """{id, config, params, accuracy, metric} of a shipped preset; KeyError when there is none."""
     if preset not in preset_ids():
         raise KeyError(preset)
-    return {k: _read(preset)[k] for k in ("id", "config", "params", "accuracy")}
+    return {k: _read(preset)[k] for k in ("id", "config", "params", "accuracy", "metric")}
 
 
 def preset_network(preset: str, seed: int = 0, **explicit) -> Network:

@@ -48,6 +48,12 @@ class Task:
         """The targets the task's rule gives these inputs (`length` outputs for one_to_many)."""
         raise NotImplementedError
 
+    @property
+    def metric(self) -> str:
+        """What a score of this task measures: "accuracy" (the share of outputs that are right),
+        or "r2" for a regression task (R² = 1 − SSE / Σ(y − ȳ)², which may be below 0)."""
+        return "r2" if self.kind == "regression" else "accuracy"
+
     def length_of(self, example: Example) -> int:
         """What `length` counts: input steps, except one_to_many, where it counts outputs."""
         return len(example.inputs)

@@ -54,6 +54,7 @@ class Progress:
     step: int  # 1-based optimisation step
     loss: float  # the mini-batch's loss before this step's update
     accuracy: float  # per-output accuracy on the mini-batch (R² for a regression task)
+    metric: str  # what `accuracy` is: "accuracy", or "r2" (Task.metric)
     grad_norm: float  # global gradient norm before clipping
 
 
@@ -171,7 +172,7 @@ class Training:
                     raise Diverged(None, "training", name)
             self._adam(clip_to_norm(grads, grad_norm, s.clip))
             self.steps_done += 1
-            yield Progress(self.steps_done, loss, accuracy, grad_norm)
+            yield Progress(self.steps_done, loss, accuracy, task.metric, grad_norm)
 
     def _adam(self, grads):
         t, lr = self.steps_done + 1, self.settings.learning_rate
@@ -208,7 +209,8 @@ def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | Non
                 scored += b
                 loss += (b / scored) * (unroller.loss - loss)  # a running mean: never past the largest
                 tally = _merge(net.task.kind, tally, _tally(net, unroller))
-    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally, "evaluation"), "examples": scored}
+    accuracy = _score(net.task.kind, tally, "evaluation")
+    metrics = {"loss": loss, "accuracy": accuracy, "metric": net.task.metric, "examples": scored}
     if length is not None:  # otherwise the task's natural lengths
         metrics["length"] = length
     if net.task.kind == "regression":

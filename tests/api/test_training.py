@@ -158,3 +158,16 @@ def test_the_scoring_keeps_to_seconds_and_stops_when_the_client_leaves(live_url)
         while training_jobs(live_url) and time.monotonic() - left < 20:
             time.sleep(0.05)
         assert training_jobs(live_url) == 0  # stopped between two chunks, long before 200 examples
+
+
+def test_a_regression_task_says_its_accuracy_is_r2(client):
+    with client.stream("POST", "/api/train", json={"topology": "one_to_many", "hidden_size": 3, "steps": 2}) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert [line["metric"] for line in lines[:-1]] == ["r2", "r2"] and lines[-1]["metrics"]["metric"] == "r2"
+    with client.stream("POST", "/api/train", json={"topology": "many_to_one", "hidden_size": 3, "steps": 1}) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert lines[0]["metric"] == "accuracy" and lines[-1]["metrics"]["metric"] == "accuracy"
+    presets = {p["id"]: p["metric"] for p in client.get("/api/presets").json()}
+    assert presets["sine_wave-gru"] == "r2" and presets["sentiment-gru"] == "accuracy"
+    assert client.get("/api/presets/sine_wave-lstm").json()["metric"] == "r2"
+    assert "R²" in client.get("/openapi.json").json()["info"]["description"]

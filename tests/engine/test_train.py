@@ -72,7 +72,8 @@ def test_adam_is_given_the_clipped_gradient():
 def test_evaluate_regression_reports_r2():
     net = build_network("one_to_many", "lstm", hidden_size=4, seed=0)
     metrics = evaluate(net, examples=20)
-    assert set(metrics) == {"loss", "accuracy", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
+    assert set(metrics) == {"loss", "accuracy", "metric", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
+    assert metrics["metric"] == "r2"
     assert metrics["r2"] < 0.5  # untrained
 
 
