@@ -28,9 +28,22 @@ class Activation:
     grad_from_output: Callable  # dh/da written with h = fn(a), so the backward needs only h
 
 
+def _tanh_grad(h):
+    return 1.0 - h * h  # tanh'(a) = 1 − tanh(a)²
+
+
+def _relu(a):
+    return np.maximum(a, 0.0)
+
+
+def _relu_grad(h):
+    return (h > 0.0).astype(h.dtype)  # 1 where the unit is on
+
+
+# Named functions, not lambdas, so that a network pickles (presets train on a process pool).
 ACTIVATIONS = {
-    "tanh": Activation("tanh", np.tanh, lambda h: 1.0 - h * h),
-    "relu": Activation("relu", lambda a: np.maximum(a, 0.0), lambda h: (h > 0.0).astype(h.dtype)),
+    "tanh": Activation("tanh", np.tanh, _tanh_grad),
+    "relu": Activation("relu", _relu, _relu_grad),
 }
 
 

@@ -98,3 +98,14 @@ def test_the_cell_table():
     assert PRESET_CELLS == (("rnn", "tanh"), ("lstm", "tanh"), ("gru", "tanh"))
     assert {cell: CELLS[cell]("tanh").param_shapes(5, 3)["W_hh"] for cell in CELLS} == {
         "rnn": (3, 3), "lstm": (12, 3), "gru": (9, 3)}
+
+
+@pytest.mark.parametrize("cell,activation", [("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")])
+def test_a_network_crosses_to_another_process(cell, activation):
+    """`unroll presets --build` trains on a process pool and sends the networks back."""
+    import pickle
+
+    net = build_network("seq2seq", cell, activation, hidden_size=3)
+    again = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(again.params["decoder"]["W_hh"], net.params["decoder"]["W_hh"])
+    assert again.cell.activation.id == activation and again.topology.plan(2, 2) == net.topology.plan(2, 2)
