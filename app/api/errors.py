@@ -1,4 +1,4 @@
-"""Every refusal in one shape (DESIGN §4): `{"detail": [{"type", "loc", "msg"}, …]}`, whatever the
+"""Every refusal in one shape (docs/api.md §Errors): `{"detail": [{"type", "loc", "msg"}, …]}`, whatever the
 status, so a client reads every error the same way; never a 500, never a long answer.
 
 400 unparseable JSON, 404 no such route or preset, 405 a method the route does not answer,
@@ -119,7 +119,7 @@ def _slash_twin(request: Request) -> str | None:
 
 
 async def on_bug(request: Request, exc: Exception):
-    """Never meant to happen (DESIGN §4), but if it does, the same shape (the error is logged)."""
+    """Never meant to happen (docs/api.md §Errors), but if it does, the same shape (the error is logged)."""
     return json_response(error_body(500, "the server failed on this request: a bug", ("server",)),
                          status_code=500)
 

@@ -1,4 +1,4 @@
-"""Request and response schemas of the JSON API (DESIGN §4), for validation and for `/docs`.
+"""Request and response schemas of the JSON API (docs/api.md), for validation and for `/docs`.
 
 Requests are validated strictly: a number must be a JSON number (not a string or a boolean) and
 finite, a flag a JSON boolean. Validation stops at the first bad item of a list and at a model

@@ -1,4 +1,4 @@
-"""The recurrent cells: PyTorch's equations, gate order and parameter layout (DESIGN §3).
+"""The recurrent cells: PyTorch's equations, gate order and parameter layout (docs/maths.md §Cells).
 
 Every array carries a leading batch axis B; a trace is the batch of one. Each cell's forward
 step and backward step stand side by side so a reader can check one against the other. The

@@ -1,4 +1,4 @@
-"""A network: topology + cell + sizes + parameters, initialised like PyTorch's (DESIGN §3).
+"""A network: topology + cell + sizes + parameters, initialised like PyTorch's (docs/maths.md §Parameters).
 
 Parameters are a dict of float64 arrays with PyTorch's names and shapes: the cell's `W_ih W_hh
 b_ih b_hh` (under `encoder` and `decoder` for seq2seq) and the output layer's `W_hy b_y`.

@@ -1,4 +1,4 @@
-"""The example tasks, one or more per topology, each a rule a student can state (DESIGN §1).
+"""The example tasks, one or more per topology, each a rule a student can state (docs/api.md, `/api/tasks`).
 
 A task samples examples deterministically from a NumPy generator, labels any input a user types
 by its rule, and turns tokens or vectors into the arrays the network reads. Every task with more

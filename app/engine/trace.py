@@ -1,4 +1,4 @@
-"""A trace: one example unrolled forward and backward, seen step by step (DESIGN §4).
+"""A trace: one example unrolled forward and backward, seen step by step (docs/maths.md §BPTT).
 
 `trace()` picks the example (sampled from a seed, or typed and labelled by the task's rule),
 runs the Unroller and BPTT on a batch of one, and keeps for every step what the page shows:

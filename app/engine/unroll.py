@@ -1,4 +1,4 @@
-"""Unrolling through time: the forward pass one step at a time, then exact BPTT (DESIGN §3).
+"""Unrolling through time: the forward pass one step at a time, then exact BPTT (docs/maths.md §BPTT).
 
 `Unroller.step()` advances the network by one timestep and returns that step's record, so a
 caller can stop, inspect and continue; `run()` is nothing but `step()` until the plan is done.

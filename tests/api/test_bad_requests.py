@@ -183,3 +183,10 @@ def test_a_range_error_reads_the_same_whoever_catches_it(client):
         "must be 1 to 256 (greater than or equal to 1 and less than or equal to 256), got 0")
     (item,) = client.post("/api/train", json={"learning_rate": 5}).json()["detail"]
     assert item["msg"] == "must be more than 0 and at most 1 (greater than 0 and less than or equal to 1), got 5"
+
+
+def test_the_readme_counts_these_cases():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert f"{len(CASES)} bad requests" in readme

@@ -1,4 +1,4 @@
-"""POST /api/trace and /api/step: the engine's numbers, exactly, in DESIGN §4's shape."""
+"""POST /api/trace and /api/step: the engine's numbers, exactly, in the shape of docs/api.md."""
 
 import numpy as np
 import pytest

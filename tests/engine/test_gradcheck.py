@@ -1,4 +1,4 @@
-"""BPTT against central finite differences, for every cell × topology (DESIGN §3).
+"""BPTT against central finite differences, for every cell × topology (docs/maths.md §BPTT).
 
 Each check perturbs every parameter entry by ±ε and recomputes L from scratch with the inputs
 each step read held fixed (fed-back inputs are constants for the gradient), then compares.
