@@ -20,7 +20,8 @@ from .tasks import TASKS
 from .train import Training, evaluate
 
 PRESET_DIR = Path(__file__).parent / "presets"
-PRESET_CELLS = tuple((cell.id, cell.activations[0]) for cell in CELLS.values())  # its default activation
+# Every cell with its default activation (the first it accepts): rnn (tanh), lstm, gru.
+PRESET_CELLS = tuple((cell.id, cell.activations[0]) for cell in CELLS.values())
 EVAL_SEED = 12345  # the fresh examples a preset's accuracy is measured on
 
 
@@ -56,8 +57,9 @@ class TrainedPreset:
     training: dict  # the recipe as it ran: seed and every setting, `seconds` its bound
 
 
-def train_preset(task: str, cell: str, activation: str = "tanh", recipe: Recipe | None = None,
-                 ) -> TrainedPreset:
+def train_preset(
+    task: str, cell: str, activation: str = "tanh", recipe: Recipe | None = None
+) -> TrainedPreset:
     """Train one preset from its recipe, every step of it; StoppedOnTime if the `seconds` bound
     cut it short (a slow machine), so that no file claims a recipe it did not run."""
     recipe = recipe or RECIPES[task]
