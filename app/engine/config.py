@@ -12,7 +12,7 @@ from .errors import InputError
 
 # --- a network and its trace --------------------------------------------------------------
 MAX_HIDDEN = 256  # hidden units H; an LSTM then has 4·256 rows in W_ih and W_hh
-MAX_SEED = 2**32 - 1  # seeds are 0 … 2³²−1, so that every client can hold one exactly
+MAX_SEED = 2**32 - 1  # seeds are 32-bit unsigned integers, 0 … 2³²−1
 MAX_TIMESTEPS = 500  # timesteps of one trace, encoder and decoder together
 MAX_RECURRENT_SCALE = 1e6  # the largest spectral radius W_hh may be scaled to
 
@@ -47,8 +47,8 @@ BODY_TIMEOUT = 60.0  # seconds a client may take to send a whole body (16 MB at 
 # Seconds a body may pause: a live client's next packet comes in well under a second, and 10 s
 # outlasts TCP's retransmissions of a lost one (1 + 2 + 4 s) on a poor classroom Wi-Fi.
 BODY_IDLE_TIMEOUT = 10.0
-MAX_VECTOR = 4096  # numbers in one JSON vector (G·H <= 4·256 rows, and room for inputs)
-MAX_MATRIX = 1024  # rows of one JSON matrix (G·H <= 4·256)
+MAX_VECTOR = 4096  # numbers in one JSON vector (the longest there is, b_ih, has 4·256)
+MAX_MATRIX = 1024  # rows of one JSON matrix (W_ih and W_hh have G·H <= 4·256)
 MAX_TOKEN = 64  # characters of one input token
 MAX_PRESET_ID = 100  # characters of a preset id
 
