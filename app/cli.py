@@ -6,14 +6,19 @@ import os
 import sys
 from pathlib import Path
 
+from .engine import config, presets
+from .engine.cells import ACTIVATIONS, CELLS
+from .engine.config import TrainSettings
 from .engine.errors import Diverged, InputError
-from .engine.export import dumps, trace_json, trained_json
 from .engine.network import build_network
-from .engine.presets import build_all, list_presets, preset_ids, preset_network
+from .engine.presets import preset_network
 from .engine.tasks import TASKS
 from .engine.topologies import TOPOLOGIES
 from .engine.trace import choose_example, trace
-from .engine.train import Training, TrainSettings, check_settings, final_metrics
+from .engine.train import Training, check_settings, final_metrics
+from .wire import dumps, preset_json, trace_json, trained_json
+
+METRIC_NAMES = {"accuracy": "accuracy", "r2": "R²"}  # how a score is printed, by its metric
 
 
 def parse_inputs(text: str | None):
@@ -32,10 +37,10 @@ def parse_inputs(text: str | None):
 def _add_network_args(p: argparse.ArgumentParser):
     p.add_argument("--topology", choices=list(TOPOLOGIES), help="default: the task's topology")
     p.add_argument("--task", choices=list(TASKS), help="default: the topology's first task")
-    p.add_argument("--cell", choices=["rnn", "lstm", "gru"], help="default: rnn")
-    p.add_argument("--activation", choices=["tanh", "relu"], help="default: tanh")
-    p.add_argument("--hidden-size", type=int, help="default: 8")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--cell", choices=list(CELLS), help=f"default: {config.DEFAULT_CELL}")
+    p.add_argument("--activation", choices=list(ACTIVATIONS), help=f"default: {config.DEFAULT_ACTIVATION}")
+    p.add_argument("--hidden-size", type=int, help=f"default: {config.DEFAULT_HIDDEN}")
+    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
     p.add_argument("--length", type=int)
     p.add_argument("--recurrent-scale", type=float)
 
@@ -47,10 +52,11 @@ def _network(args):
             args.preset, args.seed, topology=args.topology, task=args.task, cell=args.cell,
             activation=args.activation, hidden_size=args.hidden_size,
         )
-    topology = args.topology or (TASKS[args.task].topology if args.task else "many_to_one")
+    topology = args.topology or (TASKS[args.task].topology if args.task else config.DEFAULT_TOPOLOGY)
     return build_network(
-        topology, args.cell or "rnn", args.activation or "tanh",
-        8 if args.hidden_size is None else args.hidden_size, args.task, args.seed, args.recurrent_scale,
+        topology, args.cell or config.DEFAULT_CELL, args.activation or config.DEFAULT_ACTIVATION,
+        config.DEFAULT_HIDDEN if args.hidden_size is None else args.hidden_size, args.task, args.seed,
+        args.recurrent_scale,
     )
 
 
@@ -75,28 +81,43 @@ def cmd_train(args):
         if progress.step % max(1, args.steps // 20) == 0 or progress.step == args.steps:
             print(
                 f"step {progress.step:5}  loss {progress.loss:.4f}  "
-                f"accuracy {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
+                f"{METRIC_NAMES[progress.metric]} {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
                 file=sys.stderr,
             )
-    metrics = final_metrics(training.network, args.seed, args.length)
-    print(f"fresh examples: {metrics}", file=sys.stderr)
+    metrics = final_metrics(training.network, args.seed, args.length, deadline=training.deadline)
+    if "diverged" in metrics:
+        print(f"fresh examples: {metrics['diverged']}", file=sys.stderr)
+    else:
+        print(f"fresh examples: loss {metrics['loss']:.4f}  {METRIC_NAMES[metrics['metric']]} "
+              f"{metrics['accuracy']:.3f}  ({metrics['examples']} examples)", file=sys.stderr)
     out.write_text(json.dumps(trained_json(training.network, metrics)))
     print(f"saved {args.out}", file=sys.stderr)
 
 
 def cmd_presets(args):
     if args.build:
-        for preset, accuracy in build_all(args.jobs):
-            print(f"{preset:28} accuracy {accuracy:.4f}", flush=True)
+        presets.PRESET_DIR.mkdir(exist_ok=True)
+        try:
+            for preset in presets.train_all(args.jobs):
+                (presets.PRESET_DIR / f"{preset.id}.json").write_text(json.dumps(preset_json(preset)))
+                metric = METRIC_NAMES[preset.metrics["metric"]]
+                print(f"{preset.id:28} {metric:8} {preset.metrics['accuracy']:.4f}", flush=True)
+        except presets.StoppedOnTime as error:
+            print(f"unroll: {error}", file=sys.stderr)
+            sys.exit(1)
+        finally:
+            presets.forget()
         return
-    for preset in list_presets():
-        print(f"{preset['id']:28} accuracy {preset['accuracy']:.4f}")
-    if not preset_ids():
+    for preset in presets.list_presets():
+        print(f"{preset['id']:28} {METRIC_NAMES[preset['metric']]:8} {preset['accuracy']:.4f}")
+    if not presets.preset_ids():
         print("no presets: run `unroll presets --build`")
 
 
 def cmd_serve(args):
     import uvicorn
+
+    from .server import SERVER_OPTIONS
 
     if args.open:
         import threading
@@ -105,7 +126,8 @@ def cmd_serve(args):
         url = f"http://{args.host}:{args.port}"
         threading.Timer(1.0, webbrowser.open, [url]).start()
     uvicorn.run(
-        "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
+        "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info",
+        **SERVER_OPTIONS,
     )
 
 
@@ -124,26 +146,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
     serve.set_defaults(run=cmd_serve)
 
-    tr = sub.add_parser("trace", help="print one trace as JSON (the /api/trace response)")
-    _add_network_args(tr)
-    tr.add_argument("--inputs", help="tokens separated by spaces, or vectors like 0.5,-0.2")
-    tr.add_argument("--teacher-forcing", action="store_true")
-    tr.add_argument("--preset", help="a preset id (see `unroll presets`)")
-    tr.set_defaults(run=cmd_trace)
+    trace_cmd = sub.add_parser("trace", help="print one trace as JSON (the /api/trace response)")
+    _add_network_args(trace_cmd)
+    trace_cmd.add_argument("--inputs", help="tokens separated by spaces, or vectors like 0.5,-0.2")
+    trace_cmd.add_argument("--teacher-forcing", action="store_true")
+    trace_cmd.add_argument("--preset", help="a preset id (see `unroll presets`)")
+    trace_cmd.set_defaults(run=cmd_trace)
 
-    train = sub.add_parser("train", help="train on a task and save the parameters")
-    _add_network_args(train)
-    train.add_argument("--steps", type=int, default=TrainSettings.steps)
-    train.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
-    train.add_argument("--batch-size", type=int, default=TrainSettings.batch_size)
-    train.add_argument("--seconds", type=float, default=TrainSettings.seconds)
-    train.add_argument("--out", required=True, help="where to write the JSON")
-    train.set_defaults(run=cmd_train)
+    train_cmd = sub.add_parser("train", help="train on a task and save the parameters")
+    _add_network_args(train_cmd)
+    train_cmd.add_argument("--steps", type=int, default=TrainSettings.steps)
+    train_cmd.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
+    train_cmd.add_argument("--batch-size", type=int, default=TrainSettings.batch_size)
+    train_cmd.add_argument("--seconds", type=float, default=TrainSettings.seconds)
+    train_cmd.add_argument("--out", required=True, help="where to write the JSON")
+    train_cmd.set_defaults(run=cmd_train)
 
-    presets = sub.add_parser("presets", help="list the shipped presets, or --build them anew")
-    presets.add_argument("--build", action="store_true", help="retrain every preset (minutes)")
-    presets.add_argument("--jobs", type=int, default=2)
-    presets.set_defaults(run=cmd_presets)
+    presets_cmd = sub.add_parser("presets", help="list the shipped presets, or --build them anew")
+    presets_cmd.add_argument("--build", action="store_true", help="retrain every preset (minutes)")
+    presets_cmd.add_argument("--jobs", type=int, default=2)
+    presets_cmd.set_defaults(run=cmd_presets)
     return parser
 
 

@@ -9,6 +9,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.server import SERVER_OPTIONS
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +30,7 @@ def live_url(app):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **SERVER_OPTIONS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):

@@ -65,3 +65,24 @@ def test_train_checks_its_flags_before_training(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["train", "--steps", "1", "--out", str(tmp_path / "no" / "x.json")])
     assert "is not a file in an existing folder" in capsys.readouterr().err
+
+
+def test_training_defaults_are_the_same_from_the_api_and_the_command_line():
+    from app.api.schemas import TrainRequest
+    from app.cli import build_parser
+    from app.engine.config import TrainSettings
+
+    args = build_parser().parse_args(["train", "--out", "x.json"])
+    request = TrainRequest()
+    for field in ("steps", "learning_rate", "batch_size", "seconds"):
+        assert getattr(args, field) == getattr(request, field) == getattr(TrainSettings(), field), field
+
+
+def test_train_prints_r2_for_a_regression_task(tmp_path, capsys):
+    main(["train", "--task", "sine_wave", "--hidden-size", "3", "--steps", "2", "--out", str(tmp_path / "w.json")])
+    err = capsys.readouterr().err
+    assert "R² " in err and "accuracy" not in err
+    assert json.loads((tmp_path / "w.json").read_text())["metric"] == "r2"
+    main(["presets"])
+    listed = capsys.readouterr().out
+    assert "sine_wave-rnn                R²" in listed and "sentiment-rnn                accuracy" in listed

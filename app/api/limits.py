@@ -2,7 +2,8 @@
 
 The engine is CPU-bound Python, so it never runs on the event loop: each kind of heavy job has
 its own small thread pool, and requests beyond what a pool may hold waiting get a 503 at once,
-while `/api/health` and the page itself are served by the event loop without waiting.
+while `/api/health` and the page itself are served by the event loop without waiting. A job
+starts only while the answers still being sent hold less than their budget (app.api.sending).
 """
 
 import asyncio
@@ -10,23 +11,25 @@ from concurrent.futures import ThreadPoolExecutor
 
 from starlette.exceptions import HTTPException
 
-from ..engine.export import dumps
+from ..engine.config import BODY_IDLE_TIMEOUT, BODY_TIMEOUT, MAX_BODY
+from ..wire import dumps
+from .errors import error_body
+from .sending import ANSWERS
 
-MAX_BODY = 16 * 1024 * 1024  # bytes (DESIGN §4)
-BODY_TIMEOUT = 60.0  # seconds a client may take to send a whole body
-
+CLOSE = {"Connection": "close"}  # the rest of an unread body is not read: the connection ends
 
 TOO_LARGE = f"request body over {MAX_BODY} bytes (16 MB)"
 
 
 class BodyTooLarge(HTTPException):
     def __init__(self):
-        super().__init__(413, TOO_LARGE)
+        super().__init__(413, TOO_LARGE, headers=CLOSE)
 
 
 class BodyLimit:
     """ASGI middleware: 413 for a body over MAX_BODY, by its Content-Length or, without one, by
-    counting what arrives; 408 when the whole body has not arrived within BODY_TIMEOUT."""
+    counting what arrives; 408 when the body pauses for BODY_IDLE_TIMEOUT or has not arrived
+    whole within BODY_TIMEOUT."""
 
     def __init__(self, app):
         self.app = app
@@ -44,11 +47,14 @@ class BodyLimit:
             nonlocal received, body_done
             if body_done:  # later receives wait for a disconnect, for as long as the response takes
                 return await receive()
-            try:
-                async with asyncio.timeout_at(deadline):  # no task per call, unlike wait_for
+            loop = asyncio.get_running_loop()
+            try:  # timeout_at: no task per call, unlike wait_for
+                async with asyncio.timeout_at(min(deadline, loop.time() + BODY_IDLE_TIMEOUT)):
                     message = await receive()
             except TimeoutError:
-                raise HTTPException(408, "the request body stopped arriving") from None
+                why = (f"no part of it for {BODY_IDLE_TIMEOUT:g} s" if loop.time() < deadline
+                       else f"not all of it within {BODY_TIMEOUT:g} s")
+                raise HTTPException(408, f"the request body stopped arriving: {why}", CLOSE) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > MAX_BODY:
@@ -60,7 +66,7 @@ class BodyLimit:
 
 
 async def _send_json(send, status: int, detail: str):
-    body = dumps({"detail": detail})
+    body = dumps(error_body(status, detail))
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
@@ -74,26 +80,38 @@ class JobPool:
     def __init__(self, name: str, workers: int, waiting: int):
         self.name = name
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix=f"unroll-{name}")
+        self.workers = workers
         self.capacity = workers + waiting
         self.busy = 0
 
     def reserve(self):
         """Take a place, or raise 503 when the pool is full (the caller must `release`)."""
         if self.busy >= self.capacity:
-            raise HTTPException(503, f"the server is busy with {self.name} jobs; try again shortly",
-                                headers={"Retry-After": "1"})
+            raise busy(f"the server is busy with {self.name} jobs; try again shortly")
         self.busy += 1
 
     def release(self):
         self.busy -= 1
 
     async def run(self, fn, *args):
-        """fn(*args) on the pool, awaited without blocking the event loop."""
+        """fn(*args) on the pool, awaited without blocking the event loop; it starts once the
+        answers being sent leave room for one more (see app.api.sending)."""
         self.reserve()
         try:
-            return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+            return await asyncio.get_running_loop().run_in_executor(self.executor, _when_room, fn, *args)
         finally:
             self.release()
+
+
+def _when_room(fn, *args):
+    """On the pool's thread, so that jobs start one by one as room frees up."""
+    if not ANSWERS.wait_for_room():
+        raise busy("the server is busy sending answers that are not being read; try again shortly")
+    return fn(*args)
+
+
+def busy(msg: str) -> HTTPException:
+    return HTTPException(503, msg, headers={"Retry-After": "1"})
 
 
 TRACE_POOL = JobPool("trace", workers=1, waiting=64)

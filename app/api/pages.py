@@ -1,6 +1,8 @@
 """The page, its favicon, and plotly.js served from the installed `plotly` package (no CDN)."""
 
 import gzip
+import hashlib
+import re
 from functools import lru_cache
 from importlib.resources import files
 
@@ -14,7 +16,6 @@ from ..paths import resource_dir
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resource_dir("templates")))
 YEAR = 365 * 24 * 3600
-PLOTLY_URL = "/vendor/plotly.min.js"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -28,20 +29,78 @@ async def api_docs(request: Request):
     return templates.TemplateResponse(request, "api-docs.html")
 
 
+class _Asset:
+    """A file served as it is or gzipped, each with its own strong ETag."""
+
+    def __init__(self, raw: bytes):
+        self.raw, self.packed = raw, gzip.compress(raw, 6)
+        digest = hashlib.sha256(raw).hexdigest()[:32]
+        self.etag, self.packed_etag = f'"{digest}"', f'"{digest}-gzip"'
+
+
 @lru_cache(maxsize=1)
-def _plotly_js() -> tuple[bytes, bytes]:
-    raw = (files("plotly") / "package_data" / "plotly.min.js").read_bytes()
-    return raw, gzip.compress(raw, 6)
+def _plotly() -> _Asset:
+    return _Asset((files("plotly") / "package_data" / "plotly.min.js").read_bytes())
+
+
+def _plotly_version() -> str:
+    head = (files("plotly") / "package_data" / "plotly.min.js").open("rb").read(200).decode("latin-1")
+    found = re.search(r"plotly\.js v([\w.+-]+)", head)
+    return found.group(1) if found else "unknown"
+
+
+# The URL names plotly.js's version, so a year's `immutable` caching can never serve a stale copy;
+# the unversioned URL stays for old links, revalidated on every use (its ETag makes that a 304).
+PLOTLY_URL = f"/vendor/plotly-{_plotly_version()}.min.js"
+IMMUTABLE = f"public, max-age={YEAR}, immutable"
+
+
+@router.get(PLOTLY_URL)
+async def plotly_js(request: Request):
+    return _serve(request, _plotly(), IMMUTABLE)
 
 
 @router.get("/vendor/plotly.min.js")
-async def plotly_js(request: Request):
-    raw, packed = _plotly_js()
-    headers = {"Cache-Control": f"public, max-age={YEAR}, immutable", "Vary": "Accept-Encoding"}
-    if "gzip" in request.headers.get("accept-encoding", ""):
+async def plotly_js_unversioned(request: Request):
+    return _serve(request, _plotly(), "no-cache")
+
+
+def _serve(request: Request, asset: _Asset, cache_control: str) -> Response:
+    """gzip when the client accepts it (not when it says q=0), 304 for a copy it already holds."""
+    packed = accepts_gzip(request.headers.get("accept-encoding", ""))
+    etag = asset.packed_etag if packed else asset.etag
+    headers = {"Cache-Control": cache_control, "Vary": "Accept-Encoding", "ETag": etag}
+    if etag_matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
+    if packed:
         headers["Content-Encoding"] = "gzip"
-        return Response(packed, media_type="text/javascript", headers=headers)
-    return Response(raw, media_type="text/javascript", headers=headers)
+        return Response(asset.packed, media_type="text/javascript", headers=headers)
+    return Response(asset.raw, media_type="text/javascript", headers=headers)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """RFC 9110 §12.5.3: gzip is acceptable when listed, or covered by `*`, with a q above 0."""
+    weights = {}
+    for item in accept_encoding.split(","):
+        name, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name:
+            weights[name.strip().lower()] = q
+    q = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return q > 0
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match's weak comparison: `*`, or any listed tag equal to ours without its W/."""
+    tags = [tag.strip() for tag in if_none_match.split(",") if tag.strip()]
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
 @router.get("/favicon.ico")

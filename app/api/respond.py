@@ -1,8 +1,8 @@
-"""JSON responses written by the engine's serialiser: exact floats, NumPy arrays without copies."""
+"""JSON responses written by the wire format's serialiser: exact floats, NumPy arrays without copies."""
 
 from starlette.responses import Response
 
-from ..engine.export import dumps
+from ..wire import dumps
 
 
 def json_response(data, status_code: int = 200, headers: dict | None = None) -> Response:

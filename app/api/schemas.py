@@ -1,32 +1,61 @@
-"""Request and response schemas of the JSON API (DESIGN §4), for validation and for `/docs`.
+"""Request and response schemas of the JSON API (docs/api.md), for validation and for `/docs`.
 
 Requests are validated strictly: a number must be a JSON number (not a string or a boolean) and
-finite, a flag a JSON boolean. Responses are documented here but written straight from the
-engine's arrays (see `app.engine.export`), which is both exact and fast.
+finite, a flag a JSON boolean. Validation stops at the first bad item of a list and at a model
+with many unknown keys, so that a hostile body costs one error, not millions. Responses are
+documented here but written straight from the engine's arrays (see `app.wire`), which
+is both exact and fast.
 """
 
+import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..engine.network import MAX_HIDDEN, MAX_SEED
-from ..engine.tasks import MAX_TIMESTEPS, TASKS
+from ..engine import config
+from ..engine.cells import ACTIVATIONS, CELLS
+from ..engine.config import MAX_HIDDEN, MAX_TIMESTEPS, RANGES, TrainSettings
+from ..engine.tasks import TASKS
 from ..engine.topologies import TOPOLOGIES
-from ..engine.train import MAX_BATCH, MAX_SECONDS, MAX_TRAIN_STEPS, TrainSettings
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 # Lists are capped near the largest sizes there are (G·H <= 4·256 rows), so that a hostile body
-# is refused at its first surplus item instead of being read whole.
-Vector = Annotated[list[Number], Field(max_length=4096)]
-Matrix = Annotated[list[Vector], Field(max_length=1024)]
+# is refused at its first surplus item instead of being read whole, and stop at their first bad item.
+Vector = Annotated[list[Number], Field(max_length=config.MAX_VECTOR, fail_fast=True)]
+Matrix = Annotated[list[Vector], Field(max_length=config.MAX_MATRIX, fail_fast=True)]
+PAST_ANY_RANGE = 10**400
+
+
+def _integer_literal(value):
+    """An integer literal the JSON parser read as a float because it is past 64 bits (a float
+    from 2⁶³ up) or past float64 (±infinity) is that integer, so that the field's range check
+    refuses it with the same words as any other out-of-range integer."""
+    if isinstance(value, float) and (math.isinf(value) or (value.is_integer() and abs(value) >= 2**63)):
+        return (-PAST_ANY_RANGE if value < 0 else PAST_ANY_RANGE) if math.isinf(value) else int(value)
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_integer_literal)]
 TopologyId = Literal[tuple(TOPOLOGIES)]
 TaskId = Literal[tuple(TASKS)]
-CellId = Literal["rnn", "lstm", "gru"]
-ActivationId = Literal["tanh", "relu"]
+CellId = Literal[tuple(CELLS)]
+ActivationId = Literal[tuple(ACTIVATIONS)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _few_unknown_keys(cls, data):
+        """Many unknown keys are one error (pydantic would give one per key)."""
+        if isinstance(data, dict) and len(data) > len(cls.model_fields) + 3:
+            unknown = [key for key in data if key not in cls.model_fields]
+            if len(unknown) > 3:
+                names = ", ".join(repr(key[:40]) for key in unknown[:3])
+                raise ValueError(f"unexpected keys {names} and {len(unknown) - 3} more; "
+                                 f"allowed: {', '.join(cls.model_fields)}")
+        return data
 
 
 class CellParams(Strict):
@@ -56,36 +85,41 @@ class Params(Strict):
 
 
 class NetworkConfig(Strict):
-    topology: TopologyId = Field("many_to_one", description="one of the five topologies")
-    cell: CellId = "rnn"
-    activation: ActivationId = Field("tanh", description="rnn: tanh or relu; lstm and gru: tanh")
-    hidden_size: int = Field(8, ge=1, le=MAX_HIDDEN)
-    seed: int = Field(0, ge=0, le=MAX_SEED, description="initialisation and sampled example")
+    topology: TopologyId = Field(config.DEFAULT_TOPOLOGY, description="one of the five topologies")
+    cell: CellId = config.DEFAULT_CELL
+    activation: ActivationId = Field(
+        config.DEFAULT_ACTIVATION, description="rnn: tanh or relu; lstm and gru: tanh"
+    )
+    hidden_size: Integer = Field(config.DEFAULT_HIDDEN, **RANGES["hidden_size"].bounds())
+    seed: Integer = Field(config.DEFAULT_SEED, **RANGES["seed"].bounds(),
+                      description="initialisation and sampled example")
     task: TaskId | None = Field(None, description="default: the topology's own task")
-    length: int | None = Field(
-        None, ge=1, le=MAX_TIMESTEPS,
+    length: Integer | None = Field(
+        None, **RANGES["length"].bounds(),
         description="input steps (one_to_many: outputs; seq2seq: source steps)",
     )
     recurrent_scale: Number | None = Field(
-        None, ge=0, le=1e6, description="spectral radius of each gate block of W_hh"
+        None, **RANGES["recurrent_scale"].bounds(), description="spectral radius of each gate block of W_hh"
     )
     params: Params | None = Field(None, description="replaces the seeded weights")
 
 
-Token = Annotated[str, Field(max_length=64)]
+Token = Annotated[str, Field(max_length=config.MAX_TOKEN)]
 
 
 class TraceRequest(NetworkConfig):
     teacher_forcing: bool = Field(False, description="feed back targets instead of predictions")
     inputs: list[Token | Vector] | None = Field(
-        None, min_length=1, max_length=MAX_TIMESTEPS,
+        None, min_length=1, max_length=MAX_TIMESTEPS, fail_fast=True,
         description="tokens of the task's vocabulary, or vectors; omitted: sampled from seed",
     )
-    targets: list[Token | Annotated[int, Field(ge=0)] | Vector] | None = Field(
-        None, min_length=1, max_length=MAX_TIMESTEPS,
+    targets: list[Token | Annotated[Integer, Field(ge=0, le=4096)] | Vector] | None = Field(
+        None, min_length=1, max_length=MAX_TIMESTEPS, fail_fast=True,
         description="tokens, class indices or vectors; omitted: the task's rule labels the inputs",
     )
-    preset: str | None = Field(None, max_length=100, description="a preset's configuration and weights")
+    preset: str | None = Field(
+        None, max_length=config.MAX_PRESET_ID, description="a preset's configuration and weights"
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -106,8 +140,8 @@ class StepParams(CellParams):
 
 
 class StepRequest(Strict):
-    cell: CellId = "rnn"
-    activation: ActivationId = "tanh"
+    cell: CellId = config.DEFAULT_CELL
+    activation: ActivationId = config.DEFAULT_ACTIVATION
     params: StepParams
     x: Vector = Field(min_length=1)
     h: Vector | None = Field(None, max_length=MAX_HIDDEN, description="zeros when omitted")
@@ -127,10 +161,12 @@ class StepRequest(Strict):
 
 
 class TrainRequest(NetworkConfig):
-    steps: int = Field(TrainSettings.steps, ge=1, le=MAX_TRAIN_STEPS)
-    learning_rate: Number = Field(TrainSettings.learning_rate, gt=0, le=1)
-    batch_size: int = Field(TrainSettings.batch_size, ge=1, le=MAX_BATCH)
-    seconds: Number = Field(30.0, gt=0, le=MAX_SECONDS, description="wall-clock bound")
+    steps: Integer = Field(TrainSettings.steps, **RANGES["steps"].bounds())
+    learning_rate: Number = Field(TrainSettings.learning_rate, **RANGES["learning_rate"].bounds())
+    batch_size: Integer = Field(TrainSettings.batch_size, **RANGES["batch_size"].bounds())
+    seconds: Number = Field(
+        TrainSettings.seconds, **RANGES["seconds"].bounds(), description="wall-clock bound"
+    )
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"topology": "many_to_one", "cell": "gru", "hidden_size": 16,
@@ -223,10 +259,16 @@ class StepResponse(BaseModel):
     p: list[float] | None
 
 
+Metric = Literal["accuracy", "r2"]
+METRIC = ("what `accuracy` measures: `accuracy`, the share of outputs that are right, or `r2`, "
+          "R² = 1 − SSE / Σ(y − ȳ)² for a regression task (1 is perfect; it may be below 0)")
+
+
 class PresetSummary(BaseModel):
     id: str
     config: dict
-    accuracy: float
+    accuracy: float = Field(description="on fresh examples; R² for a regression task (see `metric`)")
+    metric: Metric = Field(description=METRIC)
 
 
 class Preset(PresetSummary):
@@ -234,10 +276,20 @@ class Preset(PresetSummary):
 
 
 class ErrorItem(BaseModel):
-    type: str
-    loc: list[str | int]
-    msg: str
+    type: str = Field(description="what went wrong: a pydantic error type, `value_error`, `diverged`, "
+                      "`json_invalid`, `content_type`, `request_timeout`, `body_too_large`, "
+                      "`headers_too_large`, `busy`, `not_found`, `too_many_errors`…")
+    loc: list[str | int] = Field(description="where: ['body', field, …], ['header', …], ['path']")
+    msg: str = Field(description="what is allowed, in words")
+    ctx: dict[str, str] | None = Field(None, description="the limits a schema error was checked against")
+    step: int | None = Field(None, description="`diverged`: the timestep where the value overflowed")
+    phase: str | None = Field(None, description="`diverged`: forward or backward")
+    quantity: str | None = Field(None, description="`diverged`: what overflowed (h, c, y, loss, the "
+                                 "pre-activation of h / of the gates, dL/dh, a gradient…)")
 
 
 class ErrorResponse(BaseModel):
-    detail: list[ErrorItem] | str
+    """Every refusal, whatever its status: the first few problems (at most 10, then one item
+    `too_many_errors` that counts the rest)."""
+
+    detail: list[ErrorItem]

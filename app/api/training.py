@@ -1,8 +1,10 @@
 """Live training, streamed as newline-delimited JSON while it runs.
 
 The training runs on the training pool's thread, one Adam step at a time; each step's progress
-crosses to the event loop and goes out as a line. When the response ends for any reason (done,
-client gone, server stopping) the thread is told to stop, and it does before its next step.
+crosses to the event loop and goes out as a line. A training that waits for a thread says so at
+once, `{"type": "queued", "position": n}`, and again every QUEUE_REPORT seconds until it starts.
+When the response ends for any reason (done, client gone, server stopping) the thread is told to
+stop, and it does before its next step or its next chunk of scoring.
 """
 
 import asyncio
@@ -13,28 +15,50 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from ..engine.config import TrainSettings
 from ..engine.errors import Diverged
-from ..engine.export import dumps
-from ..engine.train import Training, TrainSettings, check_settings, final_metrics
+from ..engine.train import Training, check_settings, final_metrics
+from ..wire import dumps
 from .convert import network_from
+from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute
 from .limits import TRAIN_POOL
-from .schemas import ErrorResponse, TrainRequest
+from .schemas import TrainRequest
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["train"], route_class=FastJSONRoute)
+QUEUE_REPORT = 2.0  # seconds between `queued` lines while a training waits for a thread
+STARTED = object()  # what a training's thread says first, so that it leaves the queue
 
 NDJSON_DOC = {
     200: {
-        "description": "Newline-delimited JSON: `progress` lines, then one `done` line "
-        "(or an `error` line if the network diverged)",
+        "description": (
+            "Newline-delimited JSON, one object a line:\n\n"
+            "- `{\"type\": \"queued\", \"position\": n}` at once when the training waits for a free "
+            "trainer (1: next to start), repeated every 2 s until it starts;\n"
+            "- `{\"type\": \"progress\", \"step\", \"loss\", \"accuracy\", \"metric\", \"grad_norm\"}` "
+            "after each optimisation step;\n"
+            "- `{\"type\": \"done\", \"params\", \"metrics\", \"steps\"}` last: `metrics` holds the "
+            "`loss`, `accuracy`, `metric` (and `r2` for regression) on up to 200 fresh examples "
+            "(`examples` says "
+            "how many were scored before `seconds` ran out), or `{\"diverged\": why}` when the trained "
+            "network overflows on them;\n"
+            "- or `{\"type\": \"error\", \"detail\", \"step\", \"timestep\"}` last, when a value "
+            "overflowed float64 during training (`detail` names the quantity, as a `diverged` 422 "
+            "does; `step` counts training steps, `timestep` where in the sequence), or "
+            "`{\"type\": \"error\", \"detail\": \"training failed on the server\"}`.\n\n"
+            "The whole job, scoring included, keeps to `seconds`: no step or chunk of scoring "
+            "starts after it (each is bounded to about 0.3 s). Closing the connection stops it.\n\n"
+            "`accuracy` is R² for a regression task: `metric` says which (`accuracy` or `r2`)."
+        ),
         "content": {"application/x-ndjson": {"example": (
-            '{"type":"progress","step":1,"loss":1.09,"accuracy":0.41,"grad_norm":0.8}\n'
-            '{"type":"done","params":{"W_ih":[[0.1]]},"metrics":{"loss":0.02,"accuracy":0.99}}\n'
+            '{"type":"queued","position":1}\n'
+            '{"type":"progress","step":1,"loss":1.09,"accuracy":0.41,"metric":"accuracy","grad_norm":0.8}\n'
+            '{"type":"done","params":{"W_ih":[[0.1]]},"metrics":{"loss":0.02,"accuracy":0.99,'
+            '"metric":"accuracy","examples":200},"steps":1}\n'
         )}},
     },
-    422: {"model": ErrorResponse},
-    503: {"model": ErrorResponse},
+    **POST_ERRORS,
 }
 
 
@@ -53,16 +77,21 @@ class TrainingStream(StreamingResponse):
 
 
 def _train(training: Training, seed: int, stop: threading.Event, emit):
-    """On the pool's thread: step, emit each progress, stop when told; then evaluate."""
+    """On the pool's thread: step, emit each progress, stop when told; then score, within the
+    same deadline and stopping likewise."""
     if stop.is_set():  # the client left while the training waited for a thread
         emit(None)
         return
+    emit(STARTED)
     try:
         for progress in training:
             emit({"type": "progress", **asdict(progress)})
             if stop.is_set():
                 return
-        metrics = final_metrics(training.network, seed, training.settings.length)
+        metrics = final_metrics(training.network, seed, training.settings.length,
+                                deadline=training.deadline, stop=stop)
+        if metrics is None:  # stopped while scoring
+            return
         emit({"type": "done", "params": training.network.params, "metrics": metrics,
               "steps": training.steps_done})
     except Diverged as error:  # `step` counts training steps, as in the progress lines
@@ -92,14 +121,64 @@ async def post_train(req: TrainRequest):
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()
     stop = threading.Event()
+    waiting = _Waiting()
+
+    def deliver(item):
+        if item is STARTED:
+            waiting.leave(started=True)
+        else:
+            queue.put_nowait(item)
+
     job = loop.run_in_executor(
         TRAIN_POOL.executor, _train, Training(net, settings, req.seed), req.seed, stop,
-        lambda item: loop.call_soon_threadsafe(queue.put_nowait, item),
+        lambda item: loop.call_soon_threadsafe(deliver, item),
     )
-    job.add_done_callback(lambda _: TRAIN_POOL.release())
+
+    def finished(_):
+        waiting.leave(started=False)
+        TRAIN_POOL.release()
+
+    job.add_done_callback(finished)
 
     async def lines():
-        while (item := await queue.get()) is not None:
+        while True:
+            if waiting.queued and (position := waiting.position()) > 0:
+                yield dumps({"type": "queued", "position": position}) + b"\n"
+                try:
+                    async with asyncio.timeout(QUEUE_REPORT):
+                        item = await queue.get()
+                except TimeoutError:
+                    continue
+            else:
+                item = await queue.get()
+            if item is None:
+                return
             yield dumps(item) + b"\n"
 
     return TrainingStream(lines(), stop)
+
+
+class _Waiting:
+    """A training's place among those whose thread has not started (on the event loop)."""
+
+    queue: list["_Waiting"] = []  # in order of arrival
+    running = 0  # trainings whose thread has started and not finished
+
+    def __init__(self):
+        self.queued, self.started = True, False
+        _Waiting.queue.append(self)
+
+    def position(self) -> int:
+        """1 for the next to start; 0 or less when a thread is free for it."""
+        return _Waiting.queue.index(self) + 1 - (TRAIN_POOL.workers - _Waiting.running)
+
+    def leave(self, started: bool):
+        if self.queued:
+            self.queued = False
+            _Waiting.queue.remove(self)
+        if started:
+            self.started = True
+            _Waiting.running += 1
+        elif self.started:  # finished
+            self.started = False
+            _Waiting.running -= 1

@@ -1,4 +1,4 @@
-"""The recurrent cells: PyTorch's equations, gate order and parameter layout (DESIGN §3).
+"""The recurrent cells: PyTorch's equations, gate order and parameter layout (docs/maths.md §Cells).
 
 Every array carries a leading batch axis B; a trace is the batch of one. Each cell's forward
 step and backward step stand side by side so a reader can check one against the other. The
@@ -6,15 +6,14 @@ input projection `ax` is computed by `project_input` (for a whole sequence at on
 inputs are known), so a forward step does only the recurrent work.
 
 Parameter names and shapes are PyTorch's: W_ih (G·H, I), W_hh (G·H, H), b_ih (G·H,),
-b_hh (G·H,), with G gate blocks stacked in the order of `gate_names`.
+b_hh (G·H,), with G gate blocks stacked in the order of `gate_names`. `CELLS` is the one table
+of cells: the API's schema, the command line's choices, the presets and the tests read it.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-CELL_KEYS = ("W_ih", "W_hh", "b_ih", "b_hh")
 
 
 def sigmoid(a):
@@ -29,17 +28,30 @@ class Activation:
     grad_from_output: Callable  # dh/da written with h = fn(a), so the backward needs only h
 
 
+def _tanh_grad(h):
+    return 1.0 - h * h  # tanh'(a) = 1 − tanh(a)²
+
+
+def _relu(a):
+    return np.maximum(a, 0.0)
+
+
+def _relu_grad(h):
+    return (h > 0.0).astype(h.dtype)  # 1 where the unit is on
+
+
+# Named functions, not lambdas, so that a network pickles (presets train on a process pool).
 ACTIVATIONS = {
-    "tanh": Activation("tanh", np.tanh, lambda h: 1.0 - h * h),
-    "relu": Activation("relu", lambda a: np.maximum(a, 0.0), lambda h: (h > 0.0).astype(h.dtype)),
+    "tanh": Activation("tanh", np.tanh, _tanh_grad),
+    "relu": Activation("relu", _relu, _relu_grad),
 }
 
 
 class Cell:
     """A recurrent cell: one forward step and its backward step.
 
-    forward(p, ax, h, c) -> (h_new, c_new, gates, cache)
-    backward(p, cache, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
+    forward(params, ax, h, c) -> (h_new, c_new, gates, cache)
+    backward(params, cache, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
     dh is the total dL/dh_t and dc is dL/dc_t through c_{t+1} only; the LSTM adds the path
     through h_t and returns the total as dc_total (None for the others). da_x and da_h are
     dL/d(input projection) and dL/d(recurrent projection), (B, G·H), so that
@@ -47,14 +59,39 @@ class Cell:
     """
 
     id: str
+    activations: tuple[str, ...] = ("tanh",)  # the `activation` values it accepts, default first
     gate_names: tuple[str, ...] = ()  # post-activation gate vectors reported per step
     blocks: int = 1  # G, the number of stacked row blocks in W_ih and W_hh
     has_c: bool = False  # an LSTM carries a cell state c beside h
     same_da: bool = True  # da_x is da_h (false for the GRU, whose r gates the recurrent part of n)
 
-    def project_input(self, p, x):
+    pre_activation_name = "the pre-activation of the gates"
+
+    def __init__(self, activation: str = "tanh"):
+        self.activation = ACTIVATIONS[activation]
+
+    def param_shapes(self, input_size: int, hidden_size: int) -> dict:
+        """The shape of each of the cell's parameters, PyTorch's layout."""
+        GH = self.blocks * hidden_size
+        return {"W_ih": (GH, input_size), "W_hh": (GH, hidden_size), "b_ih": (GH,), "b_hh": (GH,)}
+
+    def project_input(self, params, x):
         """ax = x W_ihᵀ + b_ih + b_hh, (…, G·H): the part of the pre-activation known before h."""
-        return x @ p["W_ih"].T + (p["b_ih"] + p["b_hh"])
+        return x @ params["W_ih"].T + (params["b_ih"] + params["b_hh"])
+
+    def pre_activations(self, params, x, h_prev):
+        """What the squashing functions read, recomputed for a stack of steps from their inputs
+        (…, I) and previous hidden states (…, H). The forward pass does not keep them, and a
+        finite h can hide an overflowed one (tanh(∞) = 1, σ(−∞) = 0, relu(−∞) = 0), so the
+        overflow check recomputes them wherever an output sits exactly at such a limit."""
+        return self.project_input(params, x) + h_prev @ params["W_hh"].T
+
+    @staticmethod
+    def at_a_limit(h, gates):
+        """Per step of a stack (n, B, ·): does any squashed value sit exactly at 0 or ±1, where
+        an infinite pre-activation would leave it?"""
+        v = h if gates is None else gates
+        return ((v == 0.0) | (np.abs(v) == 1.0)).reshape(len(v), -1).any(axis=1)
 
     def gates_by_name(self, gates) -> dict:
         """(G·H,) post-activation gates -> {name: (H,) block}."""
@@ -64,19 +101,18 @@ class Cell:
 
 class RNN(Cell):
     id = "rnn"
+    activations = ("tanh", "relu")
+    pre_activation_name = "the pre-activation of h"
 
-    def __init__(self, activation: str):
-        self.act = ACTIVATIONS[activation]
-
-    def forward(self, p, ax, h, c):
+    def forward(self, params, ax, h, c):
         """h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)"""
-        h_new = self.act.fn(ax + h @ p["W_hh"].T)  # (B, H)
+        h_new = self.activation.fn(ax + h @ params["W_hh"].T)  # (B, H)
         return h_new, None, None, (h_new,)
 
-    def backward(self, p, cache, dh, dc):
+    def backward(self, params, cache, dh, dc):
         (h_new,) = cache
-        da = dh * self.act.grad_from_output(h_new)  # backprop through the activation
-        return da, da, da @ p["W_hh"], None, None  # dh_prev = da W_hh
+        da = dh * self.activation.grad_from_output(h_new)  # backprop through the activation
+        return da, da, da @ params["W_hh"], None, None  # dh_prev = da W_hh
 
 
 class LSTM(Cell):
@@ -85,10 +121,10 @@ class LSTM(Cell):
     blocks = 4
     has_c = True
 
-    def forward(self, p, ax, h, c):
+    def forward(self, params, ax, h, c):
         """i, f, o = σ(·), g = tanh(·) of W_ih x + b_ih + W_hh h + b_hh; c' = f⊙c + i⊙g; h' = o⊙tanh(c')"""
         H = h.shape[1]
-        a = ax + h @ p["W_hh"].T  # (B, 4H) pre-activations, blocks i f g o
+        a = ax + h @ params["W_hh"].T  # (B, 4H) pre-activations, blocks i f g o
         gates = sigmoid(a)
         gates[:, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
         i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
@@ -97,7 +133,7 @@ class LSTM(Cell):
         h_new = o * tanh_c
         return h_new, c_new, gates, (gates, c, tanh_c)
 
-    def backward(self, p, cache, dh, dc):
+    def backward(self, params, cache, dh, dc):
         gates, c_prev, tanh_c = cache
         H = dh.shape[1]
         i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
@@ -109,7 +145,7 @@ class LSTM(Cell):
         dgates[:, 3 * H :] = dh * tanh_c  # do
         da = dgates * gates * (1.0 - gates)  # backprop through σ for i, f, o …
         da[:, 2 * H : 3 * H] = dgates[:, 2 * H : 3 * H] * (1.0 - g * g)  # … and through tanh for g
-        return da, da, da @ p["W_hh"], dc_total * f, dc_total  # dc_prev = dc_t ⊙ f
+        return da, da, da @ params["W_hh"], dc_total * f, dc_total  # dc_prev = dc_t ⊙ f
 
 
 class GRU(Cell):
@@ -118,15 +154,24 @@ class GRU(Cell):
     blocks = 3
     same_da = False
 
-    def project_input(self, p, x):
+    def project_input(self, params, x):
         """ax = x W_ihᵀ + b_ih; b_hh stays inside the recurrent term because r gates b_hn."""
-        return x @ p["W_ih"].T + p["b_ih"]
+        return x @ params["W_ih"].T + params["b_ih"]
 
-    def forward(self, p, ax, h, c):
+    def pre_activations(self, params, x, h_prev):
+        """r and z's pre-activations, n's (W_in x + b_in + r⊙(W_hn h + b_hn)), and W_hn h + b_hn."""
+        ax = self.project_input(params, x)
+        ah = h_prev @ params["W_hh"].T + params["b_hh"]
+        H = h_prev.shape[-1]
+        a_rz = ax[..., : 2 * H] + ah[..., : 2 * H]
+        a_n = ax[..., 2 * H :] + sigmoid(a_rz[..., :H]) * ah[..., 2 * H :]
+        return np.concatenate([a_rz, a_n, ah[..., 2 * H :]], axis=-1)
+
+    def forward(self, params, ax, h, c):
         """r, z = σ(W_i x + b_i + W_h h + b_h); n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn));
         h' = (1 − z)⊙n + z⊙h"""
         H = h.shape[1]
-        ah = h @ p["W_hh"].T + p["b_hh"]  # (B, 3H) recurrent projections, blocks r z n
+        ah = h @ params["W_hh"].T + params["b_hh"]  # (B, 3H) recurrent projections, blocks r z n
         gates = np.empty_like(ah)
         gates[:, : 2 * H] = sigmoid(ax[:, : 2 * H] + ah[:, : 2 * H])
         r, z = gates[:, :H], gates[:, H : 2 * H]
@@ -135,7 +180,7 @@ class GRU(Cell):
         h_new = n + z * (h - n)
         return h_new, None, gates, (gates, h, ah[:, 2 * H :])
 
-    def backward(self, p, cache, dh, dc):
+    def backward(self, params, cache, dh, dc):
         gates, h_prev, ah_n = cache
         H = dh.shape[1]
         r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
@@ -146,17 +191,14 @@ class GRU(Cell):
         da_x[:, 2 * H :] = da_n
         da_h = da_x.copy()
         da_h[:, 2 * H :] = da_n * r  # r gates the recurrent part of n
-        return da_x, da_h, dh * z + da_h @ p["W_hh"], None, None
+        return da_x, da_h, dh * z + da_h @ params["W_hh"], None, None
 
 
-# The cell registry: id -> (activations it accepts, constructor taking the activation).
-CELLS = {
-    "rnn": (("tanh", "relu"), RNN),
-    "lstm": (("tanh",), lambda activation: LSTM()),
-    "gru": (("tanh",), lambda activation: GRU()),
-}
+CELLS = {cell.id: cell for cell in (RNN, LSTM, GRU)}  # the cell registry: id -> class
+# Every cell with every activation it accepts: what the tests run, cell by cell.
+CELL_ACTIVATIONS = tuple((cell.id, activation) for cell in CELLS.values() for activation in cell.activations)
 
 
 def make_cell(cell: str, activation: str) -> Cell:
     """The cell `cell` with `activation` (checked by the caller against CELLS)."""
-    return CELLS[cell][1](activation)
+    return CELLS[cell](activation)

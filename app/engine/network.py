@@ -1,4 +1,4 @@
-"""A network: topology + cell + sizes + parameters, initialised like PyTorch's (DESIGN §3).
+"""A network: topology + cell + sizes + parameters, initialised like PyTorch's (docs/maths.md §Parameters).
 
 Parameters are a dict of float64 arrays with PyTorch's names and shapes: the cell's `W_ih W_hh
 b_ih b_hh` (under `encoder` and `decoder` for seq2seq) and the output layer's `W_hy b_y`.
@@ -9,12 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cells import CELLS, Cell, make_cell
+from .config import DEFAULT_ACTIVATION, DEFAULT_HIDDEN, DEFAULT_SEED, RANGES
 from .errors import InputError
 from .tasks import DEFAULT_TASK, TASKS, Task
 from .topologies import TOPOLOGIES, Topology
-
-MAX_HIDDEN = 256
-MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -41,16 +39,51 @@ class Network:
 
 def param_shapes(topology: Topology, cell: Cell, task: Task, hidden_size: int) -> dict:
     """The expected shape of every parameter, nested like the parameters themselves."""
-    G, H, O = cell.blocks, hidden_size, task.output_size
-
-    def cell_shapes(input_size):
-        return {"W_ih": (G * H, input_size), "W_hh": (G * H, H), "b_ih": (G * H,), "b_hh": (G * H,)}
-
+    H, O = hidden_size, task.output_size
     if topology.parts == (None,):
-        shapes = cell_shapes(task.input_size)
+        shapes = cell.param_shapes(task.input_size, H)
     else:  # the decoder reads its previous output, so its input size is the output size
-        shapes = {"encoder": cell_shapes(task.input_size), "decoder": cell_shapes(O)}
+        shapes = {"encoder": cell.param_shapes(task.input_size, H), "decoder": cell.param_shapes(O, H)}
     return shapes | {"W_hy": (O, H), "b_y": (O,)}
+
+
+def check_step(cell: Cell, params: dict, x, h=None, c=None):
+    """One timestep's params and state outside any network (`/api/step`): the sizes are read
+    off the params (H: the columns of W_hh, I: of W_ih, O: the length of b_y), then everything
+    is checked against them, so that an error names the value that does not fit.
+    Returns (params, x, h, c) as float64 arrays; h and c are zeros when omitted."""
+    if ("W_hy" in params) != ("b_y" in params):
+        raise InputError("params", "give both W_hy and b_y for an output, or neither")
+    G = cell.blocks
+    H, I = _columns(params, "W_hh"), _columns(params, "W_ih")
+    if H not in RANGES["hidden_size"]:
+        raise InputError("params.W_hh", "its columns are the hidden size, which "
+                         + RANGES["hidden_size"].message(H))
+    if len(params["W_hh"]) != G * H:
+        raise InputError("params.W_hh", f"expected shape [{G * H}, {H}] ({G} gate blocks of its {H} "
+                         f"columns), got [{len(params['W_hh'])}, {H}]")
+    if "b_y" in params and not params["b_y"]:
+        raise InputError("params.b_y", "expected at least one output")
+    for name, value, size, of in (("x", x, I, "W_ih"), ("h", h, H, "W_hh"), ("c", c, H, "W_hh")):
+        if value is not None and len(value) != size:
+            raise InputError(name, f"expected {size} numbers (the columns of {of}), got {len(value)}")
+    if c is not None and not cell.has_c:
+        raise InputError("c", f"only an lstm has a cell state c; {cell.id} does not")
+    shapes = cell.param_shapes(I, H)
+    if "W_hy" in params:
+        O = len(params["b_y"])
+        shapes |= {"W_hy": (O, H), "b_y": (O,)}
+    params = check_params(params, shapes)
+    h = np.zeros(H) if h is None else np.asarray(h, dtype=float)
+    c = None if not cell.has_c else np.zeros(H) if c is None else np.asarray(c, dtype=float)
+    return params, np.asarray(x, dtype=float), h, c
+
+
+def _columns(params: dict, key: str) -> int:
+    rows = params[key]
+    if not rows or not rows[0]:
+        raise InputError(f"params.{key}", "expected a matrix, got an empty one")
+    return len(rows[0])
 
 
 def init_params(shapes: dict, hidden_size: int, seed: int, blocks: int, recurrent_scale=None):
@@ -122,7 +155,7 @@ def checked_cell(cell: str, activation: str) -> Cell:
     """The cell from its registry, once `cell` and `activation` are known to go together."""
     if cell not in CELLS:
         raise InputError("cell", f"unknown {cell!r}; allowed {list(CELLS)}")
-    activations = CELLS[cell][0]
+    activations = CELLS[cell].activations
     if activation not in activations:
         raise InputError(
             "activation", f"{activation!r} is not allowed with {cell}; allowed {list(activations)}"
@@ -133,32 +166,30 @@ def checked_cell(cell: str, activation: str) -> Cell:
 def build_network(
     topology: str,
     cell: str,
-    activation: str = "tanh",
-    hidden_size: int = 8,
+    activation: str = DEFAULT_ACTIVATION,
+    hidden_size: int = DEFAULT_HIDDEN,
     task: str | None = None,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     recurrent_scale: float | None = None,
     params=None,
 ) -> Network:
     """Look every id up in its registry, check every size, then initialise or check `params`."""
     if topology not in TOPOLOGIES:
         raise InputError("topology", f"unknown {topology!r}; allowed {list(TOPOLOGIES)}")
-    the_cell = checked_cell(cell, activation)
+    net_cell = checked_cell(cell, activation)
     task = DEFAULT_TASK[topology] if task is None else task
     if task not in TASKS or TASKS[task].topology != topology:
         allowed = [t.id for t in TASKS.values() if t.topology == topology]
         raise InputError("task", f"unknown task {task!r} for {topology}; allowed {allowed}")
-    if not 1 <= hidden_size <= MAX_HIDDEN:
-        raise InputError("hidden_size", f"must be 1 to {MAX_HIDDEN}, got {hidden_size}")
-    if not 0 <= seed <= MAX_SEED:
-        raise InputError("seed", f"must be 0 to {MAX_SEED}, got {seed}")
-    if recurrent_scale is not None and not (np.isfinite(recurrent_scale) and recurrent_scale >= 0):
-        raise InputError("recurrent_scale", f"must be a finite number >= 0, got {recurrent_scale}")
-    the_topology, the_task = TOPOLOGIES[topology], TASKS[task]
-    shapes = param_shapes(the_topology, the_cell, the_task, hidden_size)
+    RANGES["hidden_size"].check("hidden_size", hidden_size)
+    RANGES["seed"].check("seed", seed)
+    if recurrent_scale is not None:
+        RANGES["recurrent_scale"].check("recurrent_scale", recurrent_scale)
+    net_topology, net_task = TOPOLOGIES[topology], TASKS[task]
+    shapes = param_shapes(net_topology, net_cell, net_task, hidden_size)
     if params is None:
-        params = init_params(shapes, hidden_size, seed, the_cell.blocks, recurrent_scale)
+        params = init_params(shapes, hidden_size, seed, net_cell.blocks, recurrent_scale)
     else:
         params = check_params(params, shapes)
-    return Network(the_topology, the_cell, activation, the_task, hidden_size, params)
+    return Network(net_topology, net_cell, activation, net_task, hidden_size, params)
 

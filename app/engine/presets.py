@@ -2,23 +2,26 @@
 
 Each file holds the configuration the parameters were trained with (a valid trace request
 once a seed is added), the training recipe, the metrics on fresh examples, and the params.
-`unroll presets --build` retrains every preset from its recipe, deterministically.
+`unroll presets --build` retrains every preset from its recipe, deterministically: this module
+trains and returns records, the command writes them (in the wire format, `app.wire`).
 """
 
 import json
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from .cells import CELLS
+from .config import TrainSettings
 from .errors import InputError
-from .export import trained_json
 from .network import Network, build_network
 from .tasks import TASKS
-from .train import Training, TrainSettings, evaluate
+from .train import Training, evaluate
 
 PRESET_DIR = Path(__file__).parent / "presets"
-PRESET_CELLS = (("rnn", "tanh"), ("lstm", "tanh"), ("gru", "tanh"))
+# Every cell with its default activation (the first it accepts): rnn (tanh), lstm, gru.
+PRESET_CELLS = tuple((cell.id, cell.activations[0]) for cell in CELLS.values())
 EVAL_SEED = 12345  # the fresh examples a preset's accuracy is measured on
 
 
@@ -42,8 +45,23 @@ def preset_id(task: str, cell: str) -> str:
     return f"{task}-{cell}"
 
 
-def train_preset(task: str, cell: str, activation: str = "tanh", recipe: Recipe | None = None):
-    """Train one preset from its recipe; returns the file's content as a dict."""
+class StoppedOnTime(RuntimeError):
+    """A preset's training hit its `seconds` bound before its steps: it is not its recipe."""
+
+
+@dataclass(frozen=True)
+class TrainedPreset:
+    id: str
+    network: Network  # the trained parameters
+    metrics: dict  # `evaluate` on fresh examples (EVAL_SEED)
+    training: dict  # the recipe as it ran: seed and every setting, `seconds` its bound
+
+
+def train_preset(
+    task: str, cell: str, activation: str = "tanh", recipe: Recipe | None = None
+) -> TrainedPreset:
+    """Train one preset from its recipe, every step of it; StoppedOnTime if the `seconds` bound
+    cut it short (a slow machine), so that no file claims a recipe it did not run."""
     recipe = recipe or RECIPES[task]
     config = {
         "topology": TASKS[task].topology,
@@ -55,27 +73,31 @@ def train_preset(task: str, cell: str, activation: str = "tanh", recipe: Recipe 
     training = Training(build_network(**config, seed=recipe.seed), recipe.settings, recipe.seed)
     for _ in training:
         pass
+    settings = recipe.settings
+    if training.steps_done < settings.steps:
+        raise StoppedOnTime(
+            f"preset {preset_id(task, cell)} stopped after {training.steps_done} of its {settings.steps} "
+            f"steps: its {settings.seconds} s ran out (a slower machine?); nothing was written for it"
+        )
     metrics = evaluate(training.network, seed=EVAL_SEED)
-    return {
-        "id": preset_id(task, cell),
-        **trained_json(training.network, metrics),
-        "training": {"seed": recipe.seed, **asdict(replace(recipe.settings, seconds=None))},
-    }
+    return TrainedPreset(preset_id(task, cell), training.network, metrics,
+                         {"seed": recipe.seed, **asdict(settings)})
 
 
-def _build_one(job):
-    task, cell, activation = job
-    preset = train_preset(task, cell, activation)
-    (PRESET_DIR / f"{preset['id']}.json").write_text(json.dumps(preset))
-    return preset["id"], preset["accuracy"]
+def _train_job(job) -> TrainedPreset:
+    return train_preset(*job)
 
 
-def build_all(jobs: int = 2):
-    """Retrain every preset into PRESET_DIR; yields (id, accuracy) as each finishes."""
-    PRESET_DIR.mkdir(exist_ok=True)
+def train_all(jobs: int = 2):
+    """Retrain every preset from its recipe on `jobs` processes; yields each TrainedPreset as it
+    finishes (in a fixed order), for the caller to write to PRESET_DIR and then `forget()`."""
     work = [(task, cell, act) for task in RECIPES for cell, act in PRESET_CELLS]
     with ProcessPoolExecutor(jobs) as pool:
-        yield from pool.map(_build_one, work)
+        yield from pool.map(_train_job, work)
+
+
+def forget():
+    """Read PRESET_DIR afresh next time (after presets were written)."""
     preset_ids.cache_clear()
     _read.cache_clear()
 
@@ -92,15 +114,15 @@ def preset_ids() -> tuple[str, ...]:
 
 
 def list_presets() -> list[dict]:
-    """Every shipped preset as {id, config, accuracy}."""
-    return [{k: _read(p)[k] for k in ("id", "config", "accuracy")} for p in preset_ids()]
+    """Every shipped preset as {id, config, accuracy, metric}."""
+    return [{k: _read(p)[k] for k in ("id", "config", "accuracy", "metric")} for p in preset_ids()]
 
 
 def load_preset(preset: str) -> dict:
-    """{id, config, params, accuracy} of a shipped preset; KeyError when there is none."""
+    """{id, config, params, accuracy, metric} of a shipped preset; KeyError when there is none."""
     if preset not in preset_ids():
         raise KeyError(preset)
-    return {k: _read(preset)[k] for k in ("id", "config", "params", "accuracy")}
+    return {k: _read(preset)[k] for k in ("id", "config", "params", "accuracy", "metric")}
 
 
 def preset_network(preset: str, seed: int = 0, **explicit) -> Network:

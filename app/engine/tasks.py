@@ -1,8 +1,8 @@
-"""The example tasks, one or more per topology, each a rule a student can state (DESIGN §1).
+"""The example tasks, one or more per topology, each a rule a student can state (docs/api.md, `/api/tasks`).
 
 A task samples examples deterministically from a NumPy generator, labels any input a user types
 by its rule, and turns tokens or vectors into the arrays the network reads. Every task with more
-than one step needs memory: its class docstring says why.
+than one step needs memory: its `why_memory` says why (and `/api/tasks` shows it).
 """
 
 from dataclasses import dataclass
@@ -10,9 +10,8 @@ from functools import cache
 
 import numpy as np
 
+from .config import MAX_TIMESTEPS
 from .errors import InputError
-
-MAX_TIMESTEPS = 500  # encoder + decoder timesteps of one trace (DESIGN §5)
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,7 @@ class Task:
     topology: str
     name: str
     rule: str  # the labelling rule, in one sentence a student can say aloud
+    why_memory: str  # why the answer needs the hidden state (or, for one step, why it does not)
     kind: str  # "classification" or "regression"
     input_vocab: tuple[str, ...] | None = None  # None: the inputs are vectors
     output_vocab: tuple[str, ...] | None = None  # None: the outputs are regression values
@@ -47,6 +47,12 @@ class Task:
     def label(self, inputs: list, length: int | None = None) -> list:
         """The targets the task's rule gives these inputs (`length` outputs for one_to_many)."""
         raise NotImplementedError
+
+    @property
+    def metric(self) -> str:
+        """What a score of this task measures: "accuracy" (the share of outputs that are right),
+        or "r2" for a regression task (R² = 1 − SSE / Σ(y − ȳ)², which may be below 0)."""
+        return "r2" if self.kind == "regression" else "accuracy"
 
     def length_of(self, example: Example) -> int:
         """What `length` counts: input steps, except one_to_many, where it counts outputs."""
@@ -132,7 +138,7 @@ class Task:
             "topology": self.topology,
             "name": self.name,
             "rule": self.rule,
-            "why_memory": " ".join((self.__doc__ or "").split()),
+            "why_memory": self.why_memory,
             "kind": self.kind,
             "input_vocab": list(self.input_vocab) if self.input_vocab else None,
             "output_vocab": list(self.output_vocab) if self.output_vocab else None,
@@ -146,13 +152,16 @@ class Task:
 
 
 class SameSign(Task):
-    """One step, so no memory: h_0 is zero and the recurrent weights never act. The answer is the
-    XOR of two signs, which no straight line separates, so the hidden layer is what solves it."""
+    """One step: do two numbers have the same sign?"""
 
     id = "same_sign"
     topology = "one_to_one"
     name = "Same sign?"
     rule = "Two numbers are 'same' when they have the same sign (or one is 0), else 'different'."
+    why_memory = (
+        "One step, so no memory: h_0 is zero and the recurrent weights never act. The answer is the "
+        "XOR of two signs, which no straight line separates, so the hidden layer is what solves it."
+    )
     kind = "classification"
     output_vocab = ("same", "different")
     input_size = 2
@@ -173,8 +182,7 @@ class SameSign(Task):
 
 
 class SineWave(Task):
-    """A rising and a falling wave pass through the same values, so the value just written does
-    not tell which comes next: the hidden state must remember the direction (and the phase)."""
+    """From one seed value, continue a sine wave."""
 
     id = "sine_wave"
     topology = "one_to_many"
@@ -182,6 +190,10 @@ class SineWave(Task):
     rule = (
         "Continue the sine wave of period 12 steps that rises through the seed value: "
         "output k is sin(arcsin(seed) + (k + 1)·30°)."
+    )
+    why_memory = (
+        "A rising and a falling wave pass through the same values, so the value just written does not "
+        "tell which comes next: the hidden state must remember the direction (and the phase)."
     )
     kind = "regression"
     input_size = 1
@@ -208,9 +220,7 @@ class SineWave(Task):
 
 
 class Sentiment(Task):
-    """The answer comes after the last word, but the words that decide it (the sentiment word,
-    and a 'not' that may stand several words before it) come earlier: the final hidden state must
-    carry them to the end."""
+    """The sentiment of a short sentence, after its last word."""
 
     id = "sentiment"
     topology = "many_to_one"
@@ -218,6 +228,11 @@ class Sentiment(Task):
     rule = (
         "The last sentiment word decides (good, great, fun, … positive; bad, boring, dull, … "
         "negative), flipped by a 'not' after the sentiment word before it; none: neutral."
+    )
+    why_memory = (
+        "The answer comes after the last word, but the words that decide it (the sentiment word, and "
+        "a 'not' that may stand several words before it) come earlier: the final hidden state must "
+        "carry them to the end."
     )
     kind = "classification"
     output_vocab = ("negative", "neutral", "positive")
@@ -229,28 +244,30 @@ class Sentiment(Task):
     subjects = (("the", "movie"), ("the", "film"), ("the", "plot"), ("the", "acting"), ("it",))
     openers = (("i", "think"), ("honestly",), ("well",))
     tails = (("overall",), ("today",), ("to", "me"))
+    verbs = ("was", "is")
+    intensifiers = ("very", "really", "so")
     input_vocab = tuple(
         sorted(
             {w for group in (subjects, openers, tails) for words in group for w in words}
-            | set(positive + negative + neutral)
-            | {"was", "is", "not", "very", "really", "so", "and"}
+            | set(positive + negative + neutral + verbs + intensifiers)
+            | {"not", "and"}
         )
     )
     input_size = len(input_vocab)
 
     def _clause(self, rng):
-        words = list(self.openers[rng.integers(3)]) if rng.random() < 0.3 else []
+        words = list(self.openers[rng.integers(len(self.openers))]) if rng.random() < 0.3 else []
         words += self.subjects[rng.integers(len(self.subjects))]
-        words.append(("was", "is")[rng.integers(2)])
+        words.append(self.verbs[rng.integers(len(self.verbs))])
         if rng.random() < 0.5:
             words.append("not")
         if rng.random() < 0.4:
-            words.append(("very", "really", "so")[rng.integers(3)])
+            words.append(self.intensifiers[rng.integers(len(self.intensifiers))])
         kind = rng.random()
         group = self.positive if kind < 0.4 else self.negative if kind < 0.8 else self.neutral
         words.append(group[rng.integers(len(group))])
         if rng.random() < 0.3:
-            words += self.tails[rng.integers(3)]
+            words += self.tails[rng.integers(len(self.tails))]
         return words
 
     def sample(self, rng, length=None):
@@ -273,8 +290,7 @@ class Sentiment(Task):
 
 
 class NamedEntities(Task):
-    """Names are ambiguous ('jordan', 'paris', 'georgia' are people and places): a name's tag is
-    decided by the word before it, which the hidden state must remember one step."""
+    """Tag each word: a person, a place, or other."""
 
     id = "named_entities"
     topology = "many_to_many"
@@ -282,6 +298,10 @@ class NamedEntities(Task):
     rule = (
         "A name is PER right after a title (mr, ms, dr), LOC right after a preposition "
         "(in, to, from), and O otherwise; every other word is O."
+    )
+    why_memory = (
+        "Names are ambiguous ('jordan', 'paris', 'georgia' are people and places): a name's tag is "
+        "decided by the word before it, which the hidden state must remember one step."
     )
     kind = "classification"
     output_vocab = ("O", "PER", "LOC")
@@ -336,13 +356,16 @@ class NamedEntities(Task):
 
 
 class Reverse(Task):
-    """The decoder's first output is the encoder's last input and its last output the first:
-    the whole sentence must pass through the single hidden state handed from encoder to decoder."""
+    """Write the input sentence backwards."""
 
     id = "reverse"
     topology = "seq2seq"
     name = "Reverse a sentence"
     rule = "Write the input words in reverse order."
+    why_memory = (
+        "The decoder's first output is the encoder's last input and its last output the first: the "
+        "whole sentence must pass through the single hidden state handed from encoder to decoder."
+    )
     kind = "classification"
     input_vocab = ("cat", "dog", "bird", "red", "blue", "big")
     output_vocab = input_vocab

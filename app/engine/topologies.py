@@ -1,4 +1,4 @@
-"""The five input/output topologies, each a plan of timesteps (DESIGN §1, §3).
+"""The five input/output topologies, each a plan of timesteps (docs/maths.md §Topologies).
 
 A plan says, for every step t, which parameter set runs it (`part`: None, or `encoder` /
 `decoder` for seq2seq), where its input comes from, and which output (if any) it produces.

@@ -1,4 +1,4 @@
-"""A trace: one example unrolled forward and backward, seen step by step (DESIGN §4).
+"""A trace: one example unrolled forward and backward, seen step by step (docs/maths.md §BPTT).
 
 `trace()` picks the example (sampled from a seed, or typed and labelled by the task's rule),
 runs the Unroller and BPTT on a batch of one, and keeps for every step what the page shows:
@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import MAX_TIMESTEPS, Range
 from .errors import Diverged, InputError
 from .network import Network
-from .tasks import MAX_TIMESTEPS, Example
+from .tasks import Example
 from .unroll import Gradients, StepRecord, Unroller, backward
 
 START_LABEL = "<start>"
@@ -34,8 +35,8 @@ class Trace:
 def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0) -> Example:
     """The example to trace: sampled from `seed`, or `inputs` labelled by the task's rule."""
     task = net.task
-    if length is not None and not 1 <= length <= task.max_length:
-        raise InputError("length", f"must be 1 to {task.max_length} for {task.id}, got {length}")
+    if length is not None:
+        Range(1, task.max_length).check("length", length, f" for {task.id}")
     if inputs is None:
         if targets is not None:
             raise InputError("targets", "given without inputs; give both, or neither")
@@ -80,37 +81,37 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
     X = task.input_matrix(example.inputs)[:, None, :]  # (T_in, 1, I)
     targets = task.target_array(example.targets)[:, None]  # (T_out, 1) or (T_out, 1, O)
     with np.errstate(all="ignore"):  # overflow is caught as Diverged, not warned about
-        fw = Unroller(net, X, targets, teacher_forcing).run()
-        loss = fw.loss
-        grads = backward(fw)
+        unroller = Unroller(net, X, targets, teacher_forcing).run()
+        loss = unroller.loss
+        gradients = backward(unroller)
     tokens = task.tokens_of(example.inputs)
-    dh_norm = row_norms(grads.dh[:, 0])
-    contrib = _grad_contributions(fw, grads)
+    dh_norm = row_norms(gradients.dh[:, 0])
+    contrib = _grad_contributions(unroller, gradients)
     _check_finite_norms(dh_norm, contrib)
     return Trace(
         network=net,
         example=example,
         teacher_forcing=teacher_forcing,
-        records=fw.records,
-        gradients=grads,
+        records=unroller.records,
+        gradients=gradients,
         loss=loss,
-        x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in fw.records],
+        x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in unroller.records],
         dh_norm=dh_norm,
         grad_contrib=contrib,
     )
 
 
-def _grad_contributions(fw: Unroller, grads: Gradients) -> dict:
+def _grad_contributions(unroller: Unroller, gradients: Gradients) -> dict:
     """‖da_x,tᵀ x_t‖ = ‖da_x,t‖·‖x_t‖ (an outer product's norm), likewise for W_hh, b_ih, b_hh."""
-    da_x = row_norms(grads.da_x[:, 0])  # (T,)
-    da_h = da_x if grads.da_h is grads.da_x else row_norms(grads.da_h[:, 0])
-    x = np.zeros(len(fw.records))
-    given = [r.spec.given_index is not None for r in fw.records]
-    x[given] = row_norms(fw.inputs[:, 0])  # the given inputs, read in order
-    for r in fw.records:
+    da_x = row_norms(gradients.da_x[:, 0])  # (T,)
+    da_h = da_x if gradients.da_h is gradients.da_x else row_norms(gradients.da_h[:, 0])
+    x = np.zeros(len(unroller.records))
+    given = [r.spec.given_index is not None for r in unroller.records]
+    x[given] = row_norms(unroller.inputs[:, 0])  # the given inputs, read in order
+    for r in unroller.records:
         if r.spec.given_index is None:
             x[r.t] = row_norms(r.x)[0]
-    h_prev = row_norms(np.concatenate([r.h_prev for r in fw.records]))
+    h_prev = row_norms(np.concatenate([r.h_prev for r in unroller.records]))
     return {"W_ih": da_x * x, "W_hh": da_h * h_prev, "b_ih": da_x, "b_hh": da_h}
 
 

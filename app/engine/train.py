@@ -13,26 +13,14 @@ from functools import partial
 
 import numpy as np
 
+from .config import MAX_STEP_WORK, RANGES, Range, TrainSettings
 from .errors import Diverged, InputError
 from .network import Network
 from .tree import leaves, tree_map
-from .unroll import Unroller, backward
+from .unroll import Unroller, backward, finite_mean
 
-MAX_TRAIN_STEPS = 5000
-MAX_BATCH = 256
-MAX_SECONDS = 120.0
+DEFAULTS = TrainSettings()
 TRAIN_STREAM, EVAL_STREAM = 1, 2  # seed -> two independent streams of examples
-MAX_STEP_WORK = 250_000_000  # B·T·G·H·(I + H + O) per optimisation step: about 0.1 to 0.3 s here
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    steps: int = 300  # optimisation steps, one mini-batch each
-    learning_rate: float = 0.01  # Adam's step size
-    batch_size: int = 32  # examples per mini-batch
-    clip: float = 1.0  # the global gradient norm is clipped to this
-    seconds: float = 60.0  # stop after this much wall-clock time, whatever `steps` says
-    length: int | None = None  # every example this long; None: the task's natural lengths
 
 
 def step_work(net: Network, settings: TrainSettings) -> int:
@@ -49,18 +37,11 @@ def check_settings(net: Network, s: TrainSettings, live: bool):
     """Each setting within its bounds, or an InputError naming the first that is not. `live`
     training (streamed by the server) is also bounded in seconds and in work per step."""
     task = net.task
-    bounds = [
-        ("steps", 1 <= s.steps <= MAX_TRAIN_STEPS, f"1 to {MAX_TRAIN_STEPS}"),
-        ("learning_rate", 0 < s.learning_rate <= 1, "more than 0 and at most 1"),
-        ("batch_size", 1 <= s.batch_size <= MAX_BATCH, f"1 to {MAX_BATCH}"),
-        ("length", s.length is None or 1 <= s.length <= task.max_length,
-         f"1 to {task.max_length} for {task.id}"),
-        ("seconds", 0 < s.seconds <= (MAX_SECONDS if live else np.inf),
-         f"more than 0 and at most {MAX_SECONDS}" if live else "more than 0"),
-    ]
-    for field, ok, allowed in bounds:
-        if not ok:
-            raise InputError(field, f"must be {allowed}, got {getattr(s, field)}")
+    for field in ("steps", "learning_rate", "batch_size"):
+        RANGES[field].check(field, getattr(s, field))
+    if s.length is not None:
+        Range(1, task.max_length).check("length", s.length, f" for {task.id}")
+    RANGES["seconds" if live else "any_seconds"].check("seconds", s.seconds)
     if live and step_work(net, s) > MAX_STEP_WORK:
         raise InputError(
             "batch_size", "batch_size × length × hidden_size is too large for live training; "
@@ -73,6 +54,7 @@ class Progress:
     step: int  # 1-based optimisation step
     loss: float  # the mini-batch's loss before this step's update
     accuracy: float  # per-output accuracy on the mini-batch (R² for a regression task)
+    metric: str  # what `accuracy` is: "accuracy", or "r2" (Task.metric)
     grad_norm: float  # global gradient norm before clipping
 
 
@@ -88,28 +70,42 @@ def batch_arrays(net: Network, examples: list):
         yield X, Y
 
 
-def _tally(net: Network, fw: Unroller):
-    """(correct outputs, outputs) for classification; (SSE, Σy, Σy², n) pieces for regression."""
-    Y, _ = fw.outputs()  # (N, B, O)
-    T = fw.targets  # (N, B) or (N, B, O)
+def _tally(net: Network, unroller: Unroller):
+    """(correct outputs, outputs) for classification; (n, mean squared error, Σy, Σy²) for
+    regression, the mean taken so that it stays finite whenever each squared error is."""
+    Y, _ = unroller.outputs()  # (N, B, O)
+    T = unroller.targets  # (N, B) or (N, B, O)
     if net.task.kind == "classification":
         return np.array([(Y.argmax(axis=2) == T).sum(), T.size], dtype=float)
-    return np.array([((Y - T) ** 2).sum(), T.sum(), (T * T).sum(), T.size])
+    return np.array([T.size, finite_mean((Y - T) ** 2), T.sum(), (T * T).sum()])
+
+
+def _merge(kind: str, a, b):
+    """Two tallies as one; a mean squared error is merged as a weighted mean, never as a sum."""
+    if a is None:
+        return b
+    if kind == "classification":
+        return a + b
+    n = a[0] + b[0]
+    return np.array([n, (a[0] / n) * a[1] + (b[0] / n) * b[1], a[2] + b[2], a[3] + b[3]])
 
 
 def _score(kind: str, tally, phase: str) -> float:
-    """Accuracy = correct / outputs; R² = 1 − SSE / Σ(y − ȳ)² for regression, taken as 0 when
-    the targets hardly vary (fewer than two, or a spread below 1e-9 per target). Diverged when
-    the squared errors add up past float64, each loss_t finite as it may be."""
+    """Accuracy = correct / outputs; R² = 1 − MSE / variance of the targets for regression,
+    taken as 0 when the targets hardly vary (fewer than two, or a variance below 1e-9).
+    Diverged when R² itself does not fit in float64."""
     if kind == "classification":
         return float(tally[0] / tally[1])
-    sse, total, squares, n = tally
-    if not np.isfinite(sse):
-        raise Diverged(None, phase, "the sum of squared errors behind R²")
-    spread = squares - total * total / n
-    if n < 2 or spread <= 1e-9 * n:
+    n, mse, total, squares = tally
+    if n < 2:
         return 0.0
-    return float(1.0 - sse / spread)
+    variance = squares / n - (total / n) ** 2
+    if variance <= 1e-9:
+        return 0.0
+    r2 = 1.0 - mse / variance
+    if not np.isfinite(r2):
+        raise Diverged(None, phase, "R² (the mean squared error over the targets' variance)")
+    return float(r2)
 
 
 def _forward_groups(net: Network, examples: list, teacher_forcing: bool):
@@ -120,13 +116,13 @@ def _forward_groups(net: Network, examples: list, teacher_forcing: bool):
 
 def loss_and_grads(net: Network, examples: list):
     """The mean loss over `examples` (teacher-forced), its gradient, and the score tally."""
-    loss, grads, tally = 0.0, None, 0.0
+    loss, grads, tally = 0.0, None, None
     with np.errstate(all="ignore"):
-        for fw, share in _forward_groups(net, examples, teacher_forcing=True):
-            g = tree_map(partial(np.multiply, share), backward(fw).params)
+        for unroller, share in _forward_groups(net, examples, teacher_forcing=True):
+            g = tree_map(partial(np.multiply, share), backward(unroller).grads)
             grads = g if grads is None else tree_map(np.add, grads, g)
-            loss += share * fw.loss
-            tally = tally + _tally(net, fw)
+            loss += share * unroller.loss  # shares add up to 1: never past the largest loss
+            tally = _merge(net.task.kind, tally, _tally(net, unroller))
     return loss, grads, tally
 
 
@@ -139,6 +135,12 @@ def global_norm(grads) -> float:
     return m * float(np.sqrt(sum(np.square(g / m).sum() for _, g in leaves(grads))))
 
 
+def clip_to_norm(grads, norm: float, clip: float):
+    """g · min(1, clip / ‖g‖), ‖g‖ = `norm`: the same direction, a global norm of at most `clip`."""
+    scale = min(1.0, clip / norm) if norm > 0 else 1.0
+    return tree_map(partial(np.multiply, scale), grads)
+
+
 class Training:
     """Iterate to train: each iteration is one Adam step and yields its Progress.
 
@@ -148,7 +150,7 @@ class Training:
 
     beta1, beta2, eps = 0.9, 0.999, 1e-8
 
-    def __init__(self, net: Network, settings: TrainSettings = TrainSettings(), seed: int = 0):
+    def __init__(self, net: Network, settings: TrainSettings = DEFAULTS, seed: int = 0):
         self.network = net
         self.settings = settings
         self.rng = np.random.default_rng([seed, TRAIN_STREAM])
@@ -158,9 +160,9 @@ class Training:
 
     def __iter__(self):
         s = self.settings
-        deadline = time.monotonic() + s.seconds
+        self.deadline = time.monotonic() + s.seconds  # the scoring after training keeps to it too
         task = self.network.task
-        while self.steps_done < s.steps and time.monotonic() < deadline:
+        while self.steps_done < s.steps and time.monotonic() < self.deadline:
             examples = [task.sample(self.rng, s.length) for _ in range(s.batch_size)]
             loss, grads, tally = loss_and_grads(self.network, examples)
             grad_norm = global_norm(grads)
@@ -168,10 +170,9 @@ class Training:
             for name, value in (("the mini-batch's loss", loss), ("the gradient norm", grad_norm)):
                 if not np.isfinite(value):
                     raise Diverged(None, "training", name)
-            scale = min(1.0, s.clip / grad_norm) if grad_norm > 0 else 1.0
-            self._adam(tree_map(partial(np.multiply, scale), grads))
+            self._adam(clip_to_norm(grads, grad_norm, s.clip))
             self.steps_done += 1
-            yield Progress(self.steps_done, loss, accuracy, grad_norm)
+            yield Progress(self.steps_done, loss, accuracy, task.metric, grad_norm)
 
     def _adam(self, grads):
         t, lr = self.steps_done + 1, self.settings.learning_rate
@@ -182,23 +183,34 @@ class Training:
             lambda m, v: lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + self.eps),
             self._m, self._v,
         )
-        params = tree_map(lambda p, d: p - d, self.network.params, step)
+        params = tree_map(lambda param, d: param - d, self.network.params, step)
         self.network = replace(self.network, params=params)
 
 
-def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | None = None) -> dict:
+def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | None = None,
+             deadline: float | None = None, stop=None) -> dict | None:
     """Loss and per-output accuracy (R² for regression) on fresh examples, the network feeding
-    back its own predictions as a user sees it."""
+    back its own predictions as a user sees it.
+
+    The examples run in chunks of at most MAX_STEP_WORK each (so memory stays bounded at any
+    size); past `deadline` (time.monotonic()) no further chunk starts once one is scored, and
+    `examples` in the metrics says how many were. None when `stop` (an Event) is set."""
     rng = np.random.default_rng([seed, EVAL_STREAM])  # never the examples training drew
     batch = [net.task.sample(rng, length) for _ in range(examples)]
-    loss, tally = 0.0, 0.0
+    loss, tally, scored = 0.0, None, 0
     with np.errstate(all="ignore"):
-        for fw, share in _forward_groups(net, batch, teacher_forcing=False):
-            loss += share * fw.loss
-            tally = tally + _tally(net, fw)
-    if not np.isfinite(loss):
-        raise Diverged(None, "evaluation", "the mean loss")
-    metrics = {"loss": loss, "accuracy": _score(net.task.kind, tally, "evaluation"), "examples": examples}
+        for chunk in _chunks(net, batch):
+            if stop is not None and stop.is_set():
+                return None
+            if scored and deadline is not None and time.monotonic() >= deadline:
+                break
+            for unroller, _ in _forward_groups(net, chunk, teacher_forcing=False):
+                b = unroller.inputs.shape[1]
+                scored += b
+                loss += (b / scored) * (unroller.loss - loss)  # a running mean: never past the largest
+                tally = _merge(net.task.kind, tally, _tally(net, unroller))
+    accuracy = _score(net.task.kind, tally, "evaluation")
+    metrics = {"loss": loss, "accuracy": accuracy, "metric": net.task.metric, "examples": scored}
     if length is not None:  # otherwise the task's natural lengths
         metrics["length"] = length
     if net.task.kind == "regression":
@@ -206,10 +218,27 @@ def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | Non
     return metrics
 
 
-def final_metrics(net: Network, seed: int, length: int | None) -> dict:
-    """`evaluate` after training, on the length trained on; when the trained network overflows
-    on the fresh examples, {"diverged": why} instead, so the trained params are never lost."""
+def _chunks(net: Network, examples: list):
+    """`examples` in order, cut into chunks whose forward pass is at most MAX_STEP_WORK."""
+    per_step = net.cell.blocks * net.hidden_size * (net.input_size + net.hidden_size + net.output_size)
+    chunk, work = [], 0
+    for ex in examples:
+        steps = len(net.topology.plan(len(ex.inputs), len(ex.targets)))
+        if chunk and work + steps * per_step > MAX_STEP_WORK:
+            yield chunk
+            chunk, work = [], 0
+        chunk.append(ex)
+        work += steps * per_step
+    if chunk:
+        yield chunk
+
+
+def final_metrics(net: Network, seed: int, length: int | None, deadline: float | None = None,
+                  stop=None) -> dict | None:
+    """`evaluate` after training on up to 200 examples, on the length trained on and within
+    the training's deadline; when the trained network overflows on the fresh examples,
+    {"diverged": why} instead, so the trained params are never lost. None when stopped."""
     try:
-        return evaluate(net, examples=200, seed=seed, length=length)
+        return evaluate(net, examples=200, seed=seed, length=length, deadline=deadline, stop=stop)
     except Diverged as error:
         return {"diverged": str(error)}

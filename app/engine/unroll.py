@@ -1,4 +1,4 @@
-"""Unrolling through time: the forward pass one step at a time, then exact BPTT (DESIGN §3).
+"""Unrolling through time: the forward pass one step at a time, then exact BPTT (docs/maths.md §BPTT).
 
 `Unroller.step()` advances the network by one timestep and returns that step's record, so a
 caller can stop, inspect and continue; `run()` is nothing but `step()` until the plan is done.
@@ -110,14 +110,14 @@ class Unroller:
         check) waits for `finish()`, which does it for all waiting steps in one batch."""
         net, t = self.net, len(self.records)
         spec = self.plan[t]
-        p = self._params[spec.part]
+        params = self._params[spec.part]
         if spec.source == "given":
             x, ax = self.inputs[spec.given_index], self._ax_given[spec.given_index]
         else:
             x = self._fed if spec.source == "fed" else np.zeros((self._h.shape[0], net.output_size))
-            ax = net.cell.project_input(p, x)
+            ax = net.cell.project_input(params, x)
         h_prev = self._h
-        self._h, self._c, gates, cache = net.cell.forward(p, ax, h_prev, self._c)
+        self._h, self._c, gates, cache = net.cell.forward(params, ax, h_prev, self._c)
         record = StepRecord(t, spec, x, h_prev, self._h, self._c, gates, cache)
         self.records.append(record)
         self._unchecked.append(record)
@@ -127,25 +127,21 @@ class Unroller:
 
     def finish(self):
         """Outputs y_t = W_hy h_t + b_y, p_t, loss_t of the waiting steps, in one batch, and the
-        overflow check: Diverged names the first step whose h, c, y or loss is not finite.
-        Then the input fed back to the next step, from the last output."""
+        overflow check: Diverged names the first step whose pre-activation, h, c, y or loss is
+        not finite. Then the input fed back to the next step, from the last output."""
         net, waiting = self.net, self._unchecked
         if not waiting:
             return
         self._unchecked = []
-        H = np.array([r.h for r in waiting])  # (n, B, H)
-        self._h_batches.append(H)
-        checks = [("h", H)] + ([("c", np.array([r.c for r in waiting]))] if net.cell.has_c else [])
-        for name, values in checks:
-            finite = np.isfinite(values).reshape(len(waiting), -1).all(axis=1)
-            if not finite.all():
-                raise Diverged(waiting[np.flatnonzero(~finite)[0]].t, "forward", name)
+        hs = np.array([r.h for r in waiting])  # (n, B, H)
+        self._h_batches.append(hs)
+        self._check_forward(waiting, hs)
         at = [n for n, r in enumerate(waiting) if r.spec.output_index is not None]
         if not at:
             return
         outs = [waiting[n] for n in at]
         target = self.targets[[r.spec.output_index for r in outs]]  # (N, B) or (N, B, O)
-        Y = H[at] @ net.params["W_hy"].T + net.params["b_y"]  # (N, B, O)
+        Y = hs[at] @ net.params["W_hy"].T + net.params["b_y"]  # (N, B, O)
         P, loss = output_forward(net.task.kind, Y, target)
         self._batches.append((Y, P, loss))
         for n, r in enumerate(outs):
@@ -153,8 +149,35 @@ class Unroller:
         finite = np.isfinite(loss).all(axis=1)
         if not finite.all():
             bad = outs[np.flatnonzero(~finite)[0]]
-            raise Diverged(bad.t, "forward", "y" if np.isfinite(bad.y).all() else "loss")
+            raise Diverged(bad.t, "forward", "loss" if np.isfinite(bad.y).all() else "y")
         self._fed = self._fed_back(outs[-1])
+
+    def _check_forward(self, waiting: list[StepRecord], hs):
+        """Diverged at the first of `waiting` whose h, c or pre-activation is not finite. The
+        pre-activations are recomputed only for steps with a squashed value exactly at a limit
+        (0 or ±1), the only place an overflowed one can hide behind a finite h."""
+        cell = self.net.cell
+        first = {}  # quantity -> index in waiting of its first non-finite value
+        checks = [("h", hs)] + ([("c", np.array([r.c for r in waiting]))] if cell.has_c else [])
+        for name, values in checks:
+            finite = np.isfinite(values).reshape(len(waiting), -1).all(axis=1)
+            if not finite.all():
+                first[name] = int(np.flatnonzero(~finite)[0])
+        gates = None if waiting[0].gates is None else np.array([r.gates for r in waiting])
+        suspects = np.flatnonzero(cell.at_a_limit(hs, gates))
+        suspects = suspects[suspects <= min(first.values(), default=len(waiting))]
+        for part in {waiting[n].spec.part for n in suspects}:
+            steps = [n for n in suspects if waiting[n].spec.part == part]
+            X = np.array([waiting[n].x for n in steps])  # (k, B, I)
+            hs_prev = np.array([waiting[n].h_prev for n in steps])
+            A = cell.pre_activations(self._params[part], X, hs_prev)
+            finite = np.isfinite(A).reshape(len(steps), -1).all(axis=1)
+            if not finite.all():
+                n = int(steps[np.flatnonzero(~finite)[0]])
+                first[cell.pre_activation_name] = min(n, first.get(cell.pre_activation_name, n))
+        if first:  # at one step, h or c when they show the overflow, else what hid it
+            name = min(first, key=lambda q: (first[q], q == cell.pre_activation_name))
+            raise Diverged(waiting[first[name]].t, "forward", name)
 
     def _fed_back(self, record: StepRecord):
         """The input the step after `record` reads, when it is fed back: the prediction (one-hot
@@ -186,27 +209,34 @@ class Unroller:
 
     @property
     def loss(self) -> float:
-        """L = mean of loss_t over the output steps (and over the batch); Diverged names the
-        output step at which the sum overflows, when every loss_t is finite but L is not."""
-        losses = np.concatenate([loss for _, _, loss in self._batches])  # (N, B)
-        L = losses.mean()
-        if not np.isfinite(L):
-            at = int(np.flatnonzero(~np.isfinite(np.cumsum(losses.sum(axis=1))))[0])
-            raise Diverged(self.output_records()[at].t, "forward", "the mean loss L")
-        return float(L)
+        """L = mean of loss_t over the output steps (and over the batch): finite, since every
+        loss_t is (`finish` checked them), however large their sum."""
+        return finite_mean(np.concatenate([loss for _, _, loss in self._batches]))
 
 
-def step_once(cell: Cell, p: dict, x, h, c=None, kind: str = "classification") -> dict:
+def finite_mean(values) -> float:
+    """The mean of finite values, scaled by the largest |value| first when their plain sum
+    overflows float64, so the mean of values that fit always fits."""
+    with np.errstate(over="ignore"):
+        mean = values.mean()
+    if np.isfinite(mean) or not np.isfinite(values).all():
+        return float(mean)
+    m = np.abs(values).max()
+    return float(m * (values / m).mean())
+
+
+def step_once(cell: Cell, params: dict, x, h, c=None, kind: str = "classification") -> dict:
     """One timestep outside any sequence, with the arithmetic of `Unroller.step`: x, h, c are
-    (I,), (H,), (H,); `p` holds W_ih W_hh b_ih b_hh, and W_hy b_y when an output is wanted."""
+    (I,), (H,), (H,); `params` holds W_ih W_hh b_ih b_hh, and W_hy b_y when an output is wanted."""
     with np.errstate(all="ignore"):
-        ax = cell.project_input(p, x[None, None])[0]  # as Unroller projects a (T, B, I) sequence
-        h_new, c_new, gates, _ = cell.forward(p, ax, h[None], None if c is None else c[None])
-        y = probs = None
-        if "W_hy" in p:
-            y = (h_new[None] @ p["W_hy"].T + p["b_y"])[0]  # as Unroller.finish stacks outputs
-            probs = softmax(y)[0] if kind == "classification" else None
-    for name, value in (("h", h_new), ("c", c_new), ("y", y)):
+        ax = cell.project_input(params, x[None, None])[0]  # as Unroller projects a (T, B, I) sequence
+        h_new, c_new, gates, _ = cell.forward(params, ax, h[None], None if c is None else c[None])
+        a = cell.pre_activations(params, x[None], h[None])
+        y = p = None
+        if "W_hy" in params:
+            y = (h_new[None] @ params["W_hy"].T + params["b_y"])[0]  # as Unroller.finish stacks outputs
+            p = softmax(y)[0] if kind == "classification" else None
+    for name, value in (("h", h_new), ("c", c_new), (cell.pre_activation_name, a), ("y", y)):
         if value is not None and not np.isfinite(value).all():
             raise Diverged(0, "forward", name)
     return {
@@ -214,35 +244,35 @@ def step_once(cell: Cell, p: dict, x, h, c=None, kind: str = "classification") -
         "c": None if c_new is None else c_new[0],
         "gates": None if gates is None else cell.gates_by_name(gates[0]),
         "y": None if y is None else y[0],
-        "p": None if probs is None else probs[0],
+        "p": None if p is None else p[0],
     }
 
 
 @dataclass
 class Gradients:
-    params: dict  # dL/dparam, nested like the parameters
+    grads: dict  # dL/dθ for every parameter θ, nested like the parameters (JSON: `grads`)
     dh: np.ndarray  # (T, B, H) total dL/dh_t: through the output at t and through every later step
     dc: np.ndarray | None  # (T, B, H) total dL/dc_t, LSTM only
     da_x: np.ndarray  # (T, B, G·H) dL/d(input projection); step t's term in dW_ih is da_x[t]ᵀ x_t
     da_h: np.ndarray  # (T, B, G·H) dL/d(recurrent projection); its term in dW_hh is da_h[t]ᵀ h_{t−1}
 
 
-def backward(fw: Unroller) -> Gradients:
+def backward(unroller: Unroller) -> Gradients:
     """Exact BPTT through the whole sequence; the fed-back inputs are constants."""
-    if not fw.complete:
+    if not unroller.complete:
         raise ValueError("backward needs the whole forward pass: run() it first")
-    net, records = fw.net, fw.records
+    net, records = unroller.net, unroller.records
     kind, cell = net.task.kind, net.cell
-    outs = fw.output_records()
-    B, H, T = fw.inputs.shape[1], net.hidden_size, len(records)
+    outs = unroller.output_records()
+    B, H, T = unroller.inputs.shape[1], net.hidden_size, len(records)
 
-    Y, P = fw.outputs()  # (N, B, O)
-    dY = output_backward(kind, Y, P, fw.targets)
+    Y, P = unroller.outputs()  # (N, B, O)
+    dY = output_backward(kind, Y, P, unroller.targets)
     dY /= len(outs) * B  # L is the mean over output steps and examples
-    H_all = fw.hidden_states()  # (T, B, H)
+    hs = unroller.hidden_states()  # (T, B, H)
     out_steps = [r.t for r in outs]
     grads = {
-        "W_hy": dY.reshape(-1, dY.shape[2]).T @ H_all[out_steps].reshape(-1, H),  # Σ_t dy_tᵀ h_t
+        "W_hy": dY.reshape(-1, dY.shape[2]).T @ hs[out_steps].reshape(-1, H),  # Σ_t dy_tᵀ h_t
         "b_y": dY.sum(axis=(0, 1)),
     }
     dh_out = dY @ net.params["W_hy"]  # (N, B, H) dL/dh_t through the output at t
@@ -266,13 +296,13 @@ def backward(fw: Unroller) -> Gradients:
     da_h = da_x if cell.same_da else np.array(da_h_all)
     _check_finite_backward(dh_all, dc_all)
 
-    H_prev = np.concatenate([records[0].h_prev[None], H_all[:-1]])  # (T, B, H) h_{t−1}
+    hs_prev = np.concatenate([records[0].h_prev[None], hs[:-1]])  # (T, B, H) h_{t−1}
     for part in net.topology.parts:
         steps = [t for t in range(T) if records[t].spec.part == part]
         X = np.array([records[t].x for t in steps])  # (n, B, I)
         part_grads = {
             "W_ih": da_x[steps].reshape(-1, GH).T @ X.reshape(-1, X.shape[2]),  # Σ_t da_x,tᵀ x_t
-            "W_hh": da_h[steps].reshape(-1, GH).T @ H_prev[steps].reshape(-1, H),
+            "W_hh": da_h[steps].reshape(-1, GH).T @ hs_prev[steps].reshape(-1, H),
             "b_ih": da_x[steps].sum(axis=(0, 1)),
             "b_hh": da_h[steps].sum(axis=(0, 1)),
         }

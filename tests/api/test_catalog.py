@@ -1,6 +1,7 @@
 """Health, topologies, tasks and presets."""
 
 from app import __version__
+from app.api.pages import PLOTLY_URL
 from app.engine.presets import load_preset
 from app.engine.tasks import TASKS
 
@@ -35,7 +36,7 @@ def test_presets(client):
                              "hidden_size": 32, "task": "reverse"}
     assert one["params"] == load_preset("reverse-lstm")["params"]
     missing = client.get("/api/presets/nope")
-    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"][0]["msg"]
 
 
 def test_preset_config_and_params_make_a_valid_trace_request(client):
@@ -50,7 +51,7 @@ def test_preset_config_and_params_make_a_valid_trace_request(client):
 def test_pages(client):
     page = client.get("/")
     assert page.status_code == 200 and "Unroll" in page.text and "cdn" not in page.text.lower()
-    js = client.get("/vendor/plotly.min.js", headers={"accept-encoding": "gzip"})
+    js = client.get(PLOTLY_URL, headers={"accept-encoding": "gzip"})
     assert js.status_code == 200 and js.headers["content-encoding"] == "gzip"
     assert b"plotly" in js.content[:2000].lower() and "immutable" in js.headers["cache-control"]
     assert client.get("/favicon.ico").headers["content-type"].startswith("image/svg")

@@ -1,13 +1,13 @@
-"""POST /api/trace and /api/step: the engine's numbers, exactly, in DESIGN §4's shape."""
+"""POST /api/trace and /api/step: the engine's numbers, exactly, in the shape of docs/api.md."""
 
 import numpy as np
 import pytest
 
+from app.engine.cells import CELL_ACTIVATIONS
 from app.engine.network import build_network
 from app.engine.trace import choose_example, trace
 from app.engine.tree import leaves
 
-CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 TOPOLOGIES = ["one_to_one", "one_to_many", "many_to_one", "many_to_many", "seq2seq"]
 
 
@@ -18,7 +18,7 @@ def post(client, **body):
 
 
 @pytest.mark.parametrize("topology", TOPOLOGIES)
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_trace_is_the_engines_arrays_to_the_last_bit(client, topology, cell, activation):
     data = post(client, topology=topology, cell=cell, activation=activation, hidden_size=5, seed=42)
     net = build_network(topology, cell, activation, 5, seed=42)
@@ -34,7 +34,7 @@ def test_trace_is_the_engines_arrays_to_the_last_bit(client, topology, cell, act
         if cell == "lstm":
             assert np.array_equal(step["c"], r.c[0]) and np.array_equal(step["dc"], tr.gradients.dc[r.t, 0])
     flat = dict(leaves(data["grads"]))
-    for key, g in leaves(tr.gradients.params):
+    for key, g in leaves(tr.gradients.grads):
         assert np.array_equal(flat[key], g), key
     assert data["input_size"] == net.input_size and data["output_size"] == net.output_size
 
@@ -124,7 +124,7 @@ def test_diverged_is_a_422_naming_the_step(client):
 
 
 @pytest.mark.parametrize("topology", ["many_to_many", "seq2seq"])
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_stepping_with_api_step_reproduces_the_trace_exactly(client, topology, cell, activation):
     data = post(client, topology=topology, cell=cell, activation=activation, hidden_size=4, seed=8, length=4)
     h = c = None

@@ -2,6 +2,7 @@
 
 import json
 import time
+from contextlib import ExitStack
 
 import httpx
 
@@ -61,12 +62,12 @@ def test_overflow_in_training_is_an_error_line_never_null(client):
         text = r.read().decode()
     assert "null" not in text.split('"params"')[0]
     crafted = {"W_ih": [[0.1], [0.1]], "W_hh": [[0, 0], [0, 0]], "b_ih": [0, 0], "b_hh": [0, 0],
-               "W_hy": [[0, 0]], "b_y": [3e153]}
+               "W_hy": [[0, 0]], "b_y": [2e154]}  # each loss_t about (2e154)² = 4e308: past float64
     with client.stream("POST", "/api/train", json={"topology": "one_to_many", "hidden_size": 2, "steps": 2,
                                                    "params": crafted}) as r:
         lines = [json.loads(line) for line in r.iter_lines() if line]
     assert lines[-1]["type"] == "error" and lines[-1]["step"] == 1 and lines[-1]["timestep"] >= 0
-    assert "overflowed float64" in lines[-1]["detail"]
+    assert "loss overflowed float64" in lines[-1]["detail"]
 
 
 def test_metrics_are_measured_on_the_length_trained_on_and_never_lose_the_params(client):
@@ -84,8 +85,9 @@ def test_metrics_are_measured_on_the_length_trained_on_and_never_lose_the_params
     assert "overflowed float64" in lines[-1]["metrics"]["diverged"] and len(lines[-1]["params"]["W_ih"]) == 1
 
 
-def test_an_overflowing_sum_of_squared_errors_is_reported_not_null(client):
-    """Each loss_t is finite (~1e305) but the squared errors behind R² add up past float64."""
+def test_squared_errors_that_add_up_past_float64_still_give_a_finite_r2(client):
+    """Each loss_t is finite (~1e305) and the squared errors behind R² add up past float64: their
+    mean is finite, and so is R² (a huge negative number), never null."""
     crafted = {"W_ih": [[0], [0]], "W_hh": [[0, 0], [0, 0]], "b_ih": [0, 0], "b_hh": [0, 0],
                "W_hy": [[0, 0]], "b_y": [3.2e152]}
     body = {"topology": "one_to_many", "hidden_size": 2, "steps": 1, "batch_size": 1,
@@ -94,7 +96,7 @@ def test_an_overflowing_sum_of_squared_errors_is_reported_not_null(client):
         text = r.read().decode()
     assert "null" not in text and "Infinity" not in text and "NaN" not in text
     last = json.loads(text.strip().splitlines()[-1])
-    assert last["type"] == "done" and "squared errors" in last["metrics"]["diverged"]
+    assert last["type"] == "done" and -1e308 < last["metrics"]["r2"] < -1e300
 
 
 def test_a_training_waits_for_a_free_thread_and_a_client_that_left_is_skipped(live_url):
@@ -114,3 +116,58 @@ def test_a_training_waits_for_a_free_thread_and_a_client_that_left_is_skipped(li
             break
         time.sleep(0.05)
     assert training_jobs(live_url) == 0  # the one that waited never trained: its client had left
+
+
+def test_a_waiting_training_hears_its_place_at_once_then_trains(live_url):
+    long = {"topology": "many_to_many", "cell": "gru", "hidden_size": 48, "steps": 5000, "seconds": 60,
+            "batch_size": 48}
+    short = {"topology": "one_to_one", "hidden_size": 3, "steps": 3, "batch_size": 2}
+    with httpx.Client(timeout=30) as http, ExitStack() as running:
+        kept = []  # a line iterator dropped closes its stream
+        for _ in range(2):  # both training threads busy
+            r = running.enter_context(http.stream("POST", f"{live_url}/api/train", json=long))
+            kept.append(r.iter_lines())
+            assert json.loads(next(kept[-1]))["type"] == "progress"
+        with http.stream("POST", f"{live_url}/api/train", json=short) as first, \
+                http.stream("POST", f"{live_url}/api/train", json=short) as second:
+            first_lines, second_lines = first.iter_lines(), second.iter_lines()
+            assert json.loads(next(first_lines)) == {"type": "queued", "position": 1}
+            assert json.loads(next(second_lines)) == {"type": "queued", "position": 2}
+            assert json.loads(next(second_lines)) == {"type": "queued", "position": 2}  # again while it waits
+            running.close()  # both threads free up: the waiting ones train
+            rest = [json.loads(line) for line in first_lines if line]
+            assert [line["type"] for line in rest[-2:]] == ["progress", "done"]
+            assert {line["type"] for line in rest} <= {"queued", "progress", "done"}
+            rest = [json.loads(line) for line in second_lines if line]
+            assert rest[-1]["type"] == "done"
+
+
+BIG = {"topology": "seq2seq", "cell": "lstm", "hidden_size": 224, "length": 240, "batch_size": 1}
+
+
+def test_the_scoring_keeps_to_seconds_and_stops_when_the_client_leaves(live_url):
+    started = time.monotonic()
+    with httpx.Client(timeout=60) as http:
+        with http.stream("POST", f"{live_url}/api/train", json={**BIG, "steps": 2, "seconds": 0.4}) as r:
+            lines = [json.loads(line) for line in r.iter_lines() if line]
+        assert lines[-1]["type"] == "done" and 1 <= lines[-1]["metrics"]["examples"] < 200
+        assert time.monotonic() - started < 20  # one chunk of scoring past the deadline, not 200 examples
+        with http.stream("POST", f"{live_url}/api/train", json={**BIG, "steps": 1, "seconds": 60}) as r:
+            assert json.loads(next(r.iter_lines()))["type"] == "progress"  # now scoring, for seconds
+        left = time.monotonic()
+        while training_jobs(live_url) and time.monotonic() - left < 20:
+            time.sleep(0.05)
+        assert training_jobs(live_url) == 0  # stopped between two chunks, long before 200 examples
+
+
+def test_a_regression_task_says_its_accuracy_is_r2(client):
+    with client.stream("POST", "/api/train", json={"topology": "one_to_many", "hidden_size": 3, "steps": 2}) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert [line["metric"] for line in lines[:-1]] == ["r2", "r2"] and lines[-1]["metrics"]["metric"] == "r2"
+    with client.stream("POST", "/api/train", json={"topology": "many_to_one", "hidden_size": 3, "steps": 1}) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert lines[0]["metric"] == "accuracy" and lines[-1]["metrics"]["metric"] == "accuracy"
+    presets = {p["id"]: p["metric"] for p in client.get("/api/presets").json()}
+    assert presets["sine_wave-gru"] == "r2" and presets["sentiment-gru"] == "accuracy"
+    assert client.get("/api/presets/sine_wave-lstm").json()["metric"] == "r2"
+    assert "R²" in client.get("/openapi.json").json()["info"]["description"]

@@ -44,8 +44,8 @@ def replay_loss(net: Network, records, targets) -> float:
     h, c = np.zeros((1, H)), np.zeros((1, H))
     losses = []
     for r in records:
-        p = net.part_params(r.spec.part)
-        h, c, _, _ = net.cell.forward(p, net.cell.project_input(p, r.x), h, c)
+        params = net.part_params(r.spec.part)
+        h, c, _, _ = net.cell.forward(params, net.cell.project_input(params, r.x), h, c)
         if r.spec.output_index is not None:
             y = h @ net.params["W_hy"].T + net.params["b_y"]
             _, loss = output_forward(net.task.kind, y, targets[r.spec.output_index])

@@ -1,4 +1,4 @@
-"""BPTT against central finite differences, for every cell × topology (DESIGN §3).
+"""BPTT against central finite differences, for every cell × topology (docs/maths.md §BPTT).
 
 Each check perturbs every parameter entry by ±ε and recomputes L from scratch with the inputs
 each step read held fixed (fed-back inputs are constants for the gradient), then compares.
@@ -7,6 +7,7 @@ each step read held fixed (fed-back inputs are constants for the gradient), then
 import numpy as np
 import pytest
 
+from app.engine.cells import CELL_ACTIVATIONS
 from app.engine.network import build_network
 from app.engine.topologies import TOPOLOGIES
 from app.engine.trace import choose_example, trace
@@ -14,7 +15,6 @@ from app.engine.tree import leaves
 
 from .helpers import replay_loss
 
-CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 EPS = 1e-5  # truncation error ~ε² and rounding error ~1e-16/ε both stay far below 1e-6
 
 
@@ -46,7 +46,7 @@ def check(topology, cell, activation, hidden_size, length=None, seed=0, teacher_
     targets = net.task.target_array(example.targets)[:, None]
     assert replay_loss(net, tr.records, targets) == pytest.approx(tr.loss, rel=1e-13)
     numeric = numeric_grads(net, tr.records, targets)
-    analytic = dict(leaves(tr.gradients.params))
+    analytic = dict(leaves(tr.gradients.grads))
     assert analytic.keys() == numeric.keys()
     for key in numeric:
         assert relative_error(analytic[key], numeric[key]) < 1e-6, key
@@ -55,25 +55,25 @@ def check(topology, cell, activation, hidden_size, length=None, seed=0, teacher_
 
 
 @pytest.mark.parametrize("topology", list(TOPOLOGIES))
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_every_cell_and_topology(topology, cell, activation):
     tr = check(topology, cell, activation, hidden_size=3, seed=7)
-    assert any(np.abs(g).max() > 1e-3 for _, g in leaves(tr.gradients.params))
+    assert any(np.abs(g).max() > 1e-3 for _, g in leaves(tr.gradients.grads))
 
 
 @pytest.mark.parametrize("topology", ["one_to_many", "seq2seq"])
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_teacher_forcing(topology, cell, activation):
     check(topology, cell, activation, hidden_size=3, seed=3, teacher_forcing=True)
 
 
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_hidden_size_one(cell, activation):
     check("many_to_many", cell, activation, hidden_size=1, length=5, seed=1)
     check("seq2seq", cell, activation, hidden_size=1, length=3, seed=1)
 
 
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_long_sequence(cell, activation):
     """60 steps: the gradient reaches back through every one of them."""
     tr = check("many_to_one", cell, activation, hidden_size=2, length=60, seed=5)

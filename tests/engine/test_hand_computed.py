@@ -56,7 +56,7 @@ def test_backward_by_hand(tr):
     da0 = dh0 * (1 - h[1] ** 2)
     assert tr.gradients.dh[:, 0, 0] == pytest.approx([dh0, dh1, dh2], abs=1e-15)
     assert tr.gradients.dh[:, 0, 0] == pytest.approx([1.7248577, 1.4927191, -0.4111594], abs=1e-7)
-    g = tr.gradients.params
+    g = tr.gradients.grads
     assert g["W_ih"][0, 0] == pytest.approx(da0 * 1.0 + da1 * 0.5 + da2 * -1.0, abs=1e-15)
     assert g["W_hh"][0, 0] == pytest.approx(da0 * h[0] + da1 * h[1] + da2 * h[2], abs=1e-15)
     assert g["b_ih"][0] == g["b_hh"][0] == pytest.approx(da0 + da1 + da2, abs=1e-15)

@@ -87,3 +87,25 @@ def test_params_are_checked_key_by_key():
     assert e.field == "params.W_hy" and "ragged" in e.message
     e = error(lambda p: p.__setitem__("extra", 1))
     assert e.field == "params.extra"
+
+
+def test_the_cell_table():
+    """One table of cells feeds the schema, the command line, the presets and the tests."""
+    from app.engine.cells import CELL_ACTIVATIONS, CELLS
+    from app.engine.presets import PRESET_CELLS
+
+    assert CELL_ACTIVATIONS == (("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh"))
+    assert PRESET_CELLS == (("rnn", "tanh"), ("lstm", "tanh"), ("gru", "tanh"))
+    assert {cell: CELLS[cell]("tanh").param_shapes(5, 3)["W_hh"] for cell in CELLS} == {
+        "rnn": (3, 3), "lstm": (12, 3), "gru": (9, 3)}
+
+
+@pytest.mark.parametrize("cell,activation", [("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")])
+def test_a_network_crosses_to_another_process(cell, activation):
+    """`unroll presets --build` trains on a process pool and sends the networks back."""
+    import pickle
+
+    net = build_network("seq2seq", cell, activation, hidden_size=3)
+    again = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(again.params["decoder"]["W_hh"], net.params["decoder"]["W_hh"])
+    assert again.cell.activation.id == activation and again.topology.plan(2, 2) == net.topology.plan(2, 2)

@@ -3,10 +3,19 @@
 import numpy as np
 import pytest
 
-from app.engine.presets import PRESET_CELLS, RECIPES, list_presets, load_preset, preset_network, train_preset
+from app.engine.presets import (
+    PRESET_CELLS,
+    RECIPES,
+    _read,
+    list_presets,
+    load_preset,
+    preset_network,
+    train_preset,
+)
 from app.engine.tasks import TASKS
 from app.engine.trace import choose_example, trace
 from app.engine.train import evaluate
+from app.wire import preset_json
 
 FRESH = 2026  # not the seed the stored accuracy was measured on
 IDS = [p["id"] for p in list_presets()]
@@ -38,6 +47,25 @@ def test_a_plain_rnn_does_clearly_worse_without_memory(task):
 
 def test_a_preset_is_reproduced_exactly_by_its_recipe():
     shipped = load_preset("same_sign-rnn")
-    retrained = train_preset("same_sign", "rnn")
+    retrained = preset_json(train_preset("same_sign", "rnn"))
     assert retrained["params"] == shipped["params"]
     assert retrained["accuracy"] == shipped["accuracy"]
+
+
+def test_each_preset_records_its_metric_and_the_bound_it_trained_under():
+    for preset in list_presets():
+        task = TASKS[preset["config"]["task"]]
+        assert preset["metric"] == ("r2" if task.kind == "regression" else "accuracy")
+        recorded = _read(preset["id"])["training"]
+        assert recorded["seconds"] == RECIPES[task.id].settings.seconds == 600
+        assert recorded["steps"] == RECIPES[task.id].settings.steps
+
+
+def test_a_preset_that_stops_on_time_fails_loudly():
+    from dataclasses import replace
+
+    from app.engine.presets import Recipe, StoppedOnTime
+
+    slow = Recipe(8, replace(RECIPES["same_sign"].settings, steps=5000, seconds=0.05))
+    with pytest.raises(StoppedOnTime, match="same_sign-rnn stopped after .* of its 5000 steps"):
+        train_preset("same_sign", "rnn", recipe=slow)

@@ -90,3 +90,30 @@ def test_the_sine_seed_is_a_sine_value():
     with pytest.raises(InputError) as caught:
         TASKS["sine_wave"].label([[2.0]], 3)
     assert caught.value.field == "inputs[0]" and "-1 to 1" in caught.value.message
+
+
+def test_sentences_draw_from_every_word_list_whatever_its_length():
+    """The sampler picks by each list's length: a fourth opener or tail gets drawn too."""
+    from app.engine.tasks import Sentiment
+
+    class MoreWords(Sentiment):
+        openers = Sentiment.openers + (("frankly",),)
+        tails = Sentiment.tails + (("at", "last"),)
+
+    task, rng = MoreWords(), np.random.default_rng(0)
+    words = {w for _ in range(400) for w in task.sample(rng).inputs}
+    assert {"frankly", "last"} <= words
+
+
+def test_why_memory_is_there_without_docstrings():
+    """`python -OO` strips docstrings; /api/tasks still says why each task needs memory."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json; from app.engine.tasks import TASKS; "
+            "print(json.dumps({t.id: t.describe()['why_memory'] for t in TASKS.values()}))")
+    out = subprocess.run([sys.executable, "-OO", "-c", code], capture_output=True, text=True, check=True)
+    why = json.loads(out.stdout)
+    assert set(why) == set(TASKS) and all(len(text) > 40 for text in why.values())
+    assert why == {t.id: t.describe()["why_memory"] for t in TASKS.values()}

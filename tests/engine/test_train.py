@@ -29,7 +29,7 @@ def test_training_is_bounded_in_seconds():
     assert 0 < len(progress) < 10_000
 
 
-def test_clipping_limits_each_update():
+def test_adams_first_step_is_lr_whatever_the_clip():
     net = build_network("many_to_many", "rnn", "relu", hidden_size=8, seed=0, recurrent_scale=2.5)
     training = Training(net, TrainSettings(steps=1, learning_rate=0.1, clip=1e-3, length=20), 0)
     before = net.params["W_hh"].copy()
@@ -39,10 +39,41 @@ def test_clipping_limits_each_update():
     assert np.abs(training.network.params["W_hh"] - before).max() == pytest.approx(0.1, rel=1e-3)
 
 
+def test_clipping_scales_a_large_gradient_to_the_clip_norm_and_leaves_a_small_one():
+    from app.engine.train import clip_to_norm, global_norm
+
+    grads = {"W_hh": np.array([[3.0, -4.0]]), "encoder": {"b_ih": np.array([12.0])}}  # ‖g‖ = 13
+    clipped = clip_to_norm(grads, global_norm(grads), 1.0)
+    assert global_norm(clipped) == pytest.approx(1.0)
+    np.testing.assert_allclose(clipped["W_hh"], grads["W_hh"] / 13)
+    np.testing.assert_allclose(clipped["encoder"]["b_ih"], grads["encoder"]["b_ih"] / 13)
+    small = clip_to_norm(grads, global_norm(grads), 100.0)
+    np.testing.assert_array_equal(small["W_hh"], grads["W_hh"])
+    assert clip_to_norm({"b_y": np.zeros(2)}, 0.0, 1.0)["b_y"].tolist() == [0.0, 0.0]
+
+
+def test_adam_is_given_the_clipped_gradient():
+    """What clipping limits is the gradient Adam reads: its global norm is the clip."""
+    from app.engine.train import global_norm
+
+    seen = []
+
+    class Watched(Training):
+        def _adam(self, grads):
+            seen.append(global_norm(grads))
+            super()._adam(grads)
+
+    net = build_network("many_to_many", "rnn", "relu", hidden_size=8, seed=0, recurrent_scale=2.5)
+    progress = list(Watched(net, TrainSettings(steps=3, learning_rate=0.1, clip=1e-3, length=20), 0))
+    assert all(p.grad_norm > 1e-3 for p in progress)
+    assert seen == pytest.approx([1e-3] * 3)
+
+
 def test_evaluate_regression_reports_r2():
     net = build_network("one_to_many", "lstm", hidden_size=4, seed=0)
     metrics = evaluate(net, examples=20)
-    assert set(metrics) == {"loss", "accuracy", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
+    assert set(metrics) == {"loss", "accuracy", "metric", "r2", "examples"} and metrics["r2"] == metrics["accuracy"]
+    assert metrics["metric"] == "r2"
     assert metrics["r2"] < 0.5  # untrained
 
 
@@ -66,9 +97,10 @@ def test_evaluation_never_draws_the_training_examples():
 def test_r2_is_zero_when_the_targets_do_not_vary():
     from app.engine.train import _score
 
-    assert _score("regression", np.array([0.5, 0.3, 0.09, 1.0]), "training") == 0.0  # one target
-    assert _score("regression", np.array([0.0, 2.0, 2.0, 2.0]), "training") == 0.0  # three equal targets
-    assert _score("regression", np.array([0.5, 0.0, 2.0, 2.0]), "training") == pytest.approx(1 - 0.5 / 2)  # targets ±1
+    # tallies are (n, mean squared error, Σy, Σy²)
+    assert _score("regression", np.array([1.0, 0.5, 0.3, 0.09]), "training") == 0.0  # one target
+    assert _score("regression", np.array([3.0, 0.0, 6.0, 12.0]), "training") == 0.0  # three equal targets
+    assert _score("regression", np.array([2.0, 0.25, 0.0, 2.0]), "training") == pytest.approx(1 - 0.25 / 1)  # targets ±1
 
 
 def test_final_metrics_keep_the_params_when_evaluation_overflows():

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from app.engine.cells import CELL_ACTIVATIONS
 from app.engine.errors import Diverged
 from app.engine.network import build_network
 from app.engine.tasks import Example
@@ -11,15 +12,13 @@ from app.engine.trace import START_LABEL, choose_example, trace
 from app.engine.tree import leaves
 from app.engine.unroll import Unroller
 
-CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
-
 
 def arrays(tr):
     """Every number a trace holds, for exact comparisons."""
     out = [tr.loss]
     for r in tr.records:
         out += [r.x, r.h] + [a for a in (r.c, r.gates, r.y, r.p, r.loss) if a is not None]
-    return out + [g for _, g in leaves(tr.gradients.params)] + [tr.gradients.dh]
+    return out + [g for _, g in leaves(tr.gradients.grads)] + [tr.gradients.dh]
 
 
 @pytest.mark.parametrize("topology", list(TOPOLOGIES))
@@ -45,7 +44,7 @@ def test_step_by_step_equals_run(topology):
 
 
 @pytest.mark.parametrize("topology", list(TOPOLOGIES))
-@pytest.mark.parametrize("cell,activation", CELLS)
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
 def test_shapes(topology, cell, activation):
     H = 5
     net = build_network(topology, cell, activation, H, seed=1)
@@ -64,7 +63,7 @@ def test_shapes(topology, cell, activation):
         else:
             assert r.y.shape == (1, O)
     assert tr.gradients.dh.shape == (len(tr.records), 1, H)
-    for key, g in leaves(tr.gradients.params):
+    for key, g in leaves(tr.gradients.grads):
         node = net.params
         for part in key.split("."):
             node = node[part]

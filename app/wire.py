@@ -1,13 +1,15 @@
-"""Engine results as JSON-ready data in the shapes of DESIGN §4.
+"""The wire format: engine results as the JSON the API and the command line write.
 
-Values stay NumPy arrays (C-contiguous rows) so a fast serialiser writes them without copying
-into Python lists; `dumps` is that serialiser, and every float round-trips exactly.
+The engine returns arrays and records; this module alone knows the shapes they take in JSON
+(docs/api.md). Values stay NumPy arrays (C-contiguous rows) so a fast serialiser writes them
+without copying into Python lists; `dumps` is that serialiser, and every float round-trips
+exactly.
 """
 
 import numpy as np
 import orjson
 
-from .trace import Trace
+from .engine.trace import Trace
 
 
 def dumps(data) -> bytes:
@@ -22,13 +24,13 @@ def _array_as_list(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def trace_json(tr: Trace) -> dict:
+def trace_json(trace: Trace) -> dict:
     """The `/api/trace` response: configuration, params, every step, loss and gradients."""
-    net, grads = tr.network, tr.gradients
+    net, gradients = trace.network, trace.gradients
     task = net.task
-    contrib = tr.grad_contrib
+    contrib = trace.grad_contrib
     steps = []
-    for r, x_label in zip(tr.records, tr.x_labels, strict=True):
+    for r, x_label in zip(trace.records, trace.x_labels, strict=True):
         t = r.t
         step = {
             "t": t,
@@ -43,9 +45,9 @@ def trace_json(tr: Trace) -> dict:
             "target": None,
             "target_label": None,
             "loss": None,
-            "dh": grads.dh[t, 0],
-            "dc": None if grads.dc is None else grads.dc[t, 0],
-            "dh_norm": float(tr.dh_norm[t]),
+            "dh": gradients.dh[t, 0],
+            "dc": None if gradients.dc is None else gradients.dc[t, 0],
+            "dh_norm": float(trace.dh_norm[t]),
             "grad_contrib": {key: float(values[t]) for key, values in contrib.items()},
         }
         if r.y is not None:
@@ -60,11 +62,11 @@ def trace_json(tr: Trace) -> dict:
         steps.append(step)
     return {
         **network_json(net),
-        "teacher_forcing": tr.teacher_forcing,
+        "teacher_forcing": trace.teacher_forcing,
         "params": net.params,
         "steps": steps,
-        "loss": tr.loss,
-        "grads": grads.params,
+        "loss": trace.loss,
+        "grads": gradients.grads,
     }
 
 
@@ -82,7 +84,12 @@ def config_json(net) -> dict:
 def trained_json(net, metrics: dict) -> dict:
     """A trained network as saved by `unroll train` and in presets: config, metrics, params."""
     return {"config": config_json(net), "metrics": metrics, "accuracy": metrics.get("accuracy"),
-            "params": params_json(net.params)}
+            "metric": net.task.metric, "params": params_json(net.params)}
+
+
+def preset_json(preset) -> dict:
+    """A preset's file (`app/engine/presets/<id>.json`): a trained network and its recipe."""
+    return {"id": preset.id, **trained_json(preset.network, preset.metrics), "training": preset.training}
 
 
 def network_json(net) -> dict:

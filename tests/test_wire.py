@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from app.engine.export import dumps
+from app.wire import dumps
 
 
 def test_floats_round_trip_exactly():
