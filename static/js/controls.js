@@ -69,6 +69,8 @@ export function createControls({ catalog, onChange }) {
   const field = $("inputs-field");
   $("settings").addEventListener("submit", (e) => {
     e.preventDefault();
+    // Enter in a number field submits the form too; that field's own change event applies it.
+    if (document.activeElement !== field && document.activeElement?.id !== "inputs-apply") return;
     const text = field.value.trim();
     onChange({ inputs: text === "" ? null : text, length: null });
   });

@@ -2,14 +2,16 @@
 // Keys typed into a field stay in the field; Space and Enter on a button press the button.
 
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+const TOGGLES = new Set(["checkbox", "radio"]); // inputs that take no keys but Space
 
 export function bindKeys(actions) {
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const target = e.target;
-    if (TYPING.has(target.tagName) || target.isContentEditable) return;
+    const toggle = target.tagName === "INPUT" && TOGGLES.has(target.type);
+    if ((TYPING.has(target.tagName) && !toggle) || target.isContentEditable) return;
     if (target.closest?.("dialog[open]")) return;
-    const onButton = target.tagName === "BUTTON" || target.tagName === "A" || target.closest?.("[role=button]");
+    const onButton = toggle || target.tagName === "BUTTON" || target.tagName === "A" || target.closest?.("[role=button]");
     const key = e.key;
     const act = (fn) => { e.preventDefault(); fn(); };
     if (key === " ") { if (!onButton) act(actions.toggle); }

@@ -6,6 +6,8 @@ export const MAX_COLUMN = 150;
 const CONTEXT_GAP = 64; // px between the encoder's and the decoder's blocks (seq2seq)
 const PAD = 10;
 const WINDOW_NOTE = 64; // px on the right for "n later ▶" when the window hides later steps
+// Heights that hold text are given at the 14 px stage font and scale with it (presenter mode,
+// large screens): `k` below is the font size / 14.
 const BLOCK_TITLE = 18; // px above seq2seq's encoder and decoder for their titles
 const INPUT_BAND = 40; // a token chip, or two numbers stacked
 const STEP_LABEL = 16;
@@ -13,6 +15,7 @@ const ARROW_GAP = 28; // the W_ih and W_hy arrows
 const HIDDEN_HEADER = 18;
 const GRAD_LABEL = 16;
 const VERDICT_LINES = 30; // under each output: the prediction (and whether it is right), the loss
+const CLASS_ROW = 13.6; // the smallest row of a class's bar: its name in the gutter is 0.8 em, a 0.96 em line box
 const MAX_CELL = 22; // px: the tallest a hidden unit is drawn
 
 /** Where step s's input comes from: given, the decoder's <start>, or fed back from step s − 1. */
@@ -23,9 +26,9 @@ export function inputSource(topology, step, index) {
 }
 
 /** The output band's height: a bar per class, or a value box for regression. */
-function outputBandHeight(kind, outputSize, available) {
+function outputBandHeight(kind, outputSize, available, k) {
   if (kind === "regression") return Math.max(48, Math.min(90, available * 0.16)) * outputSize;
-  const row = Math.max(9, Math.min(15, Math.floor((available * 0.22) / outputSize)));
+  const row = Math.max(CLASS_ROW * k, Math.min(15 * k, Math.floor((available * 0.22) / outputSize)));
   return row * outputSize + 8;
 }
 
@@ -35,7 +38,7 @@ function outputBandHeight(kind, outputSize, available) {
  *   o.topology, o.steps (the trace's steps), o.hiddenSize, o.hasCellState (LSTM),
  *   o.kind ("classification" | "regression"), o.outputSize,
  *   o.width, o.height (the stage's box), o.gutter (px for the row labels), o.minColumn,
- *   o.focus (the playhead's step: the window is centred on it)
+ *   o.focus (the playhead's step: the window is centred on it), o.fontSize (px, the stage's text)
  */
 export function stageLayout(o) {
   const T = o.steps.length;
@@ -82,14 +85,16 @@ export function stageLayout(o) {
 
   // Bands from the top: outputs, W_hy, hidden state, W_ih, inputs, step labels.
   const hasOutputs = o.steps.some((s) => s.y !== null);
-  const outputHeight = hasOutputs ? outputBandHeight(o.kind, o.outputSize, o.height) : 0;
-  const top = PAD + 8 + (seq2seq ? BLOCK_TITLE : 0);
+  const k = (o.fontSize || 14) / 14;
+  const outputHeight = hasOutputs ? outputBandHeight(o.kind, o.outputSize, o.height, k) : 0;
+  const top = PAD + 8 + (seq2seq ? BLOCK_TITLE * k : 0);
   const output = {
-    y: top, height: outputHeight, verdictY: top + outputHeight + 13, lossY: top + outputHeight + VERDICT_LINES - 3,
+    y: top, height: outputHeight, verdictY: top + outputHeight + 13 * k, lossY: top + outputHeight + (VERDICT_LINES - 3) * k,
   };
-  const hiddenTop = top + (hasOutputs ? outputHeight + VERDICT_LINES + ARROW_GAP : 0) + HIDDEN_HEADER;
-  const inputY = o.height - PAD - STEP_LABEL - INPUT_BAND;
-  const hiddenRoom = Math.max(20, inputY - ARROW_GAP - GRAD_LABEL - hiddenTop);
+  const hiddenTop = top + (hasOutputs ? outputHeight + VERDICT_LINES * k + ARROW_GAP : 0) + HIDDEN_HEADER * k;
+  const inputBand = INPUT_BAND * k;
+  const inputY = o.height - PAD - STEP_LABEL * k - inputBand;
+  const hiddenRoom = Math.max(20, inputY - ARROW_GAP - GRAD_LABEL * k - hiddenTop);
   const cellHeight = Math.min(MAX_CELL, hiddenRoom / o.hiddenSize);
   const stripHeight = cellHeight * o.hiddenSize;
   const hidden = {
@@ -114,7 +119,7 @@ export function stageLayout(o) {
     context,
     output,
     hidden,
-    input: { y: inputY, height: INPUT_BAND, labelY: inputY + INPUT_BAND + STEP_LABEL - 4 },
+    input: { y: inputY, height: inputBand, labelY: inputY + inputBand + (STEP_LABEL - 4) * k, lineHeight: 17.5 * k },
   };
 }
 

@@ -85,7 +85,8 @@ function defaultHint() {
   const fed = trace.topology === "one_to_many" || trace.topology === "seq2seq";
   const feedback = fed ? (trace.teacher_forcing ? " Dashed: the target fed back (teacher forcing)."
     : " Dashed: each output fed back as the next input.") : "";
-  return `Hover a weight label (W_ih, W_hh, W_hy) to light every copy.${feedback}`;
+  const values = trace.kind === "regression" ? " ● ŷ, ◇ target." : "";
+  return `Hover a weight label (W_ih, W_hh, W_hy) to light every copy.${values}${feedback}`;
 }
 
 /** The stage hint while a weight is lit: its shape, and how many steps share it. */

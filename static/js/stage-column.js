@@ -54,13 +54,14 @@ function inputChip(ctx, step, revealed) {
   const known = revealed || source !== "fed";
   const width = chipWidth(ctx, step, known);
   const lines = chipLines(step, known).map((line) => fit(ctx, line, width - 8));
-  const chipHeight = lines.length > 1 ? height : 30;
+  const line = layout.input.lineHeight;
+  const chipHeight = lines.length > 1 ? height : Math.max(30, line * 1.8);
   const top = y + (height - chipHeight) / 2;
   const chip = svg("g", { class: `input-chip source-${source}` }, [
     svg("rect", { x: -width / 2, y: top, width, height: chipHeight, rx: Math.min(15, chipHeight / 2) }),
-    ...lines.map((line, i) => svg("text", {
+    ...lines.map((l, i) => svg("text", {
       class: "chip-text", x: 0, "text-anchor": "middle",
-      y: top + chipHeight / 2 + 5 + (i - (lines.length - 1) / 2) * 16, text: line,
+      y: top + chipHeight / 2 + line * 0.32 + (i - (lines.length - 1) / 2) * line, text: l,
     })),
   ]);
   const what = source === "start" ? "the decoder's start input" : source === "fed"
@@ -219,7 +220,8 @@ export function drawColumn(ctx, step, revealed, focusable) {
     "data-step": step.t, "data-role": step.role,
   });
   const stripBottom = layout.hidden.y + layout.hidden.height + 1;
-  const inputTop = layout.input.y + (layout.input.height - (step.x_label === null && step.x.length > 1 ? layout.input.height : 30)) / 2;
+  const chip = step.x_label === null && step.x.length > 1 ? layout.input.height : Math.max(30, layout.input.lineHeight * 1.8);
+  const inputTop = layout.input.y + (layout.input.height - chip) / 2;
   group.append(
     svg("rect", { class: "column-hit", x: -layout.column / 2, y: 0, width: layout.column, height: layout.height }),
     inputChip(ctx, step, revealed),

@@ -121,10 +121,6 @@ export function createStage(root, { onSeek, onHighlight }) {
       for (const v of [limit, 0, -limit]) {
         nodes.push(svg("text", { class: "class-name", x: layout.gutter - 4, y: valueY(box, v, limit) + 4, "text-anchor": "end", text: short(v, 2) }));
       }
-      nodes.push(
-        svg("text", { class: "gutter-note", x: layout.gutter - 4, y: layout.output.verdictY, "text-anchor": "end", text: "● ŷ" }),
-        svg("text", { class: "gutter-note", x: layout.gutter - 4, y: layout.output.lossY, "text-anchor": "end", text: "◇ target" }),
-      );
     }
     replaceChildren(layers.back, nodes);
   }
@@ -158,8 +154,8 @@ export function createStage(root, { onSeek, onHighlight }) {
         const { x0, x1 } = layout.context;
         nodes.push(arrow(col.x + right + 2, hidden.mid, next.x + left - 2, hidden.mid, { class: `link link-context${lit}` }));
         labels.push(
-          svg("text", { class: "context-label", x: (x0 + x1) / 2, y: hidden.mid - 22, "text-anchor": "middle", text: "context" }),
-          svg("text", { class: "context-sub", x: (x0 + x1) / 2, y: hidden.mid - 8, "text-anchor": "middle", text: hasC ? "h and c" : "final h" }),
+          svg("text", { class: "context-label", x: (x0 + x1) / 2, y: hidden.mid - 7 - layout.input.lineHeight * 0.9, "text-anchor": "middle", text: "context" }),
+          svg("text", { class: "context-sub", x: (x0 + x1) / 2, y: hidden.mid - 7, "text-anchor": "middle", text: hasC ? "h and c" : "final h" }),
         );
       } else {
         const key = keyOf(nextStep.role)("W_hh");
@@ -257,6 +253,7 @@ export function createStage(root, { onSeek, onHighlight }) {
       topology: trace.topology, steps: trace.steps, hiddenSize: trace.hidden_size, hasCellState: trace.cell === "lstm",
       kind: trace.kind, outputSize: trace.output_size, width: view.width, height: view.height,
       gutter: current.prepared.gutter, minColumn: current.prepared.minColumn, focus: playhead.t,
+      fontSize: parseFloat(getComputedStyle(svgRoot).fontSize),
     });
     const wanted = new Set();
     const nodes = [];
