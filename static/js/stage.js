@@ -89,12 +89,11 @@ export function createStage(root, { onSeek, onHighlight }) {
 
   function drawBack(trace, layout, playhead) {
     const nodes = [];
+    const titles = []; // over the playhead's highlight
     if (trace.topology === "seq2seq") {
       for (const block of blocks(layout)) {
-        nodes.push(
-          svg("rect", { class: `block block-${block.role}`, x: block.x0 - 4, y: 4, width: block.x1 - block.x0 + 8, height: layout.height - 8, rx: 10 }),
-          svg("text", { class: "block-title", x: block.x0 + 4, y: 21, text: block.role === "encoder" ? "encoder" : "decoder" }),
-        );
+        nodes.push(svg("rect", { class: `block block-${block.role}`, x: block.x0 - 4, y: 4, width: block.x1 - block.x0 + 8, height: layout.height - 8, rx: 10 }));
+        titles.push(svg("text", { class: "block-title", x: block.x0 + 4, y: 21, text: block.role === "encoder" ? "encoder" : "decoder" }));
       }
     }
     const focus = layout.columns.find((c) => c.t === playhead.t);
@@ -122,7 +121,7 @@ export function createStage(root, { onSeek, onHighlight }) {
         nodes.push(svg("text", { class: "class-name", x: layout.gutter - 4, y: valueY(box, v, limit) + 4, "text-anchor": "end", text: short(v, 2) }));
       }
     }
-    replaceChildren(layers.back, nodes);
+    replaceChildren(layers.back, [...nodes, ...titles]);
   }
 
   function drawLinks(trace, layout, playhead) {
