@@ -10,14 +10,25 @@ import { arrow, chipWidth, drawColumn, outputBox, sub, valueY, weightLabel } fro
 
 const GUTTER_LABELS = ["outputs y", "hidden h", "inputs x", "◀ 999 earlier", "◇ target"];
 
-/** The width of a text in the stage's font (read from CSS, so presenter mode's larger type counts). */
+/** The width of a text in the stage's font (read from CSS, so presenter mode's larger type counts).
+ * `refresh()` reads the font again; the stage calls it when the trace or the view changes. */
 function textMeasurer(node) {
   const context = document.createElement("canvas").getContext("2d");
-  return (text) => {
+  const cache = new Map();
+  const measure = (text) => {
+    let width = cache.get(text);
+    if (width === undefined) {
+      width = context.measureText(text).width;
+      cache.set(text, width);
+    }
+    return width;
+  };
+  measure.refresh = () => {
     const style = getComputedStyle(node);
     context.font = `${style.fontSize} ${style.fontFamily}`;
-    return context.measureText(text).width;
+    cache.clear();
   };
+  return measure;
 }
 
 /** Per-trace constants: colour limits, the gradient range, the widths that text needs. */
@@ -239,6 +250,7 @@ export function createStage(root, { onSeek, onHighlight }) {
 
   function render(trace, playhead, view) {
     if (trace !== current.trace || view.width !== current.width || view.height !== current.height) {
+      textWidth.refresh();
       current = { trace, width: view.width, height: view.height, prepared: prepare(trace, textWidth) };
       columns = new Map();
       svgRoot.setAttribute("viewBox", `0 0 ${view.width} ${view.height}`);
