@@ -24,7 +24,7 @@ function boundary(trace) {
 
 function axes(T, yTitle) {
   return {
-    xaxis: { range: [-0.5, T - 0.5], zeroline: false, fixedrange: true, automargin: false },
+    xaxis: { range: [-0.5, T - 0.5], zeroline: false, fixedrange: true, automargin: false, ...(T <= 12 ? { tick0: 0, dtick: 1 } : {}) },
     yaxis: { title: { text: yTitle, standoff: 4 }, fixedrange: true, automargin: false },
   };
 }

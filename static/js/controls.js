@@ -120,7 +120,7 @@ export function createControls({ catalog, onChange }) {
     const trained = $("trained");
     trained.checked = state.trained && preset !== null;
     trained.disabled = preset === null;
-    const metric = task.kind === "regression" ? `R² ${fixed(preset?.accuracy ?? 0, 3)}` : `accuracy ${fixed(100 * (preset?.accuracy ?? 0), 1)} %`;
+    const metric = preset?.metric === "r2" ? `R² ${fixed(preset.accuracy, 3)}` : `accuracy ${fixed(100 * (preset?.accuracy ?? 0), 1)} %`;
     $("trained-note").textContent = preset ? `The shipped network for this task: ${metric} on fresh examples, H = ${preset.config.hidden_size}.` : "No trained network for this cell.";
 
     $("inputs-label").textContent = task.input_vocab ? (topology.id === "seq2seq" ? "source sentence" : "sentence")

@@ -26,6 +26,7 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 let catalog = null;
 let controls = null;
 let trace = null;
+let limits = null; // limitsOf(trace), once per trace: it reads every value
 let inFlight = null;
 let urlTimer = null;
 let layoutWindow = { start: 0, end: 1, windowed: false };
@@ -64,7 +65,7 @@ function renderView() {
   layoutWindow = layout.window;
   timeline.show(trace.steps.length, playhead, layoutWindow);
   charts.follow(playhead);
-  inspector.render(trace, playhead, limitsOf(trace));
+  inspector.render(trace, playhead, limits);
   const T = trace.steps.length;
   const shown = layoutWindow.windowed ? ` (t = ${layoutWindow.start}–${layoutWindow.end - 1} shown)` : "";
   const title = `${topologyName(catalog.topologies.find((t) => t.id === trace.topology))} · ${CELL_NAMES[state.cell]} · H = ${trace.hidden_size} · T = ${T}${shown}`;
@@ -130,9 +131,9 @@ function announce(playhead) {
 /** Draw a new trace; marks "unroll:drawn" once the stage and both charts show it. */
 async function setTrace(next) {
   trace = next;
+  limits = limitsOf(trace);
   player.load(trace.steps.length, { phase: state.phase, t: state.t });
   Object.assign(state, player.playhead);
-  const limits = limitsOf(trace);
   renderLegend($("legend"), { valueLimit: limits.h, largest: limits.largestH, gradient: gradientRange(trace) });
   controls.reflect(state, trace);
   const charted = charts.update(trace);
