@@ -1,18 +1,23 @@
-"""The API's answers, to the last bit, against answers recorded in `recorded.json`.
+"""The API's answers against answers recorded in `recorded.json`, on any CPU.
 
-A refactoring must not change a single number or key the API sends. Each case is a request and
-the exact text of its answer; the comparison reads both as JSON and writes them back with the
-API's own writer, so floats, integers, key order and -0.0 all count. The one field added since
-the recording, `metric`, is set aside before comparing (and checked to be there).
+A refactoring must not change a number or a key the API sends. Each case is a request and the
+exact text of its answer, recorded on one machine. Keys and their order, strings, integers,
+nulls, booleans and the sign of zero must be the same; floats must agree within 1e-10 of their
+row's largest magnitude (tests/close.py), because NumPy's `tanh` and `exp` differ in the last
+bit between CPUs (docs/maths.md §Exact): the two code paths measured here differ by at most
+1.3e-12 of a row's scale, and a real change to the maths differs by far more. That the same
+request gives the same bytes on one machine, in every process, is tested in tests/api/test_trace.py.
+The one field added since the recording, `metric`, is set aside before comparing.
 
-Record anew (only when an answer is meant to change): `python tests/api/test_recorded.py`.
+Record anew (only when an answer is meant to change): `python -m tests.api.test_recorded`.
 """
 
 import json
 from pathlib import Path
 
-import orjson
 import pytest
+
+from tests.close import differences
 
 RECORDED = Path(__file__).with_name("recorded.json")
 ADDED_SINCE = "metric"  # a field the answers gained after the recording
@@ -75,10 +80,9 @@ def _without_added(value):
     return value
 
 
-def canonical(text: str) -> list[bytes]:
-    """Each JSON document in `text` (one, or one a line for a stream) without the added field,
-    written back by the API's writer: equal bytes mean equal answers, bit for bit."""
-    return [orjson.dumps(_without_added(json.loads(line))) for line in text.splitlines() if line]
+def documents(text: str) -> list:
+    """Each JSON document in `text` (one, or one a line for a stream) without the added field."""
+    return [_without_added(json.loads(line)) for line in text.splitlines() if line]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +95,8 @@ def test_answer_is_the_recorded_one(client, recorded, case):
     name, method, path, body = case
     assert recorded[name]["request"] == [method, path, body], "the case changed: record anew"
     now = answer(client, method, path, body)
-    assert canonical(now) == canonical(recorded[name]["answer"])
+    problems = differences(documents(now), documents(recorded[name]["answer"]))
+    assert not problems, problems[:10]
 
 
 def record():

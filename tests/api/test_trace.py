@@ -142,3 +142,22 @@ def test_stepping_with_api_step_reproduces_the_trace_exactly(client, topology, c
         assert out["h"] == s["h"] and out["c"] == s["c"] and out["gates"] == s["gates"]
         assert out["y"] == s["y"] and out["p"] == s["p"]
         h, c = out["h"], out["c"]
+
+
+def test_the_same_request_gives_the_same_bytes_in_every_process(client):
+    """Bit for bit on one machine (docs/maths.md §Exact): asked twice, and asked of a fresh
+    process as another worker of the same server would be, an answer is the same bytes."""
+    import subprocess
+    import sys
+
+    body = {"topology": "seq2seq", "cell": "lstm", "hidden_size": 6, "seed": 11, "length": 7}
+    first = client.post("/api/trace", json=body).content
+    assert client.post("/api/trace", json=body).content == first
+    other_worker = subprocess.run(
+        [sys.executable, "-c", "import json, sys; from fastapi.testclient import TestClient; "
+         "from app.main import create_app; "
+         "sys.stdout.buffer.write(TestClient(create_app()).post('/api/trace', json=json.loads(sys.argv[1])).content)",
+         __import__("json").dumps(body)],
+        capture_output=True, check=True,
+    )
+    assert other_worker.stdout == first
