@@ -18,7 +18,33 @@ from .engine.trace import choose_example, trace
 from .engine.train import Training, check_settings, final_metrics
 from .wire import dumps, preset_json, trace_json, trained_json
 
+CONFIG_FIELDS = ("topology", "cell", "activation", "hidden_size", "task")  # of a saved training
 METRIC_NAMES = {"accuracy": "accuracy", "r2": "R²"}  # how a score is printed, by its metric
+MAX_WORKERS = 64  # worker processes `unroll serve` starts at most
+
+
+class HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """--help says each option's default, where it has one worth saying."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def bounded_int(low: int, high: int):
+    """An argparse type: a whole number from `low` to `high`, or a message that says so."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be {low} to {high}, got {value}")
+        return value
+
+    return parse
 
 
 def parse_inputs(text: str | None):
@@ -40,14 +66,43 @@ def _add_network_args(p: argparse.ArgumentParser):
     p.add_argument("--cell", choices=list(CELLS), help=f"default: {config.DEFAULT_CELL}")
     p.add_argument("--activation", choices=list(ACTIVATIONS), help=f"default: {config.DEFAULT_ACTIVATION}")
     p.add_argument("--hidden-size", type=int, help=f"default: {config.DEFAULT_HIDDEN}")
-    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
-    p.add_argument("--length", type=int)
-    p.add_argument("--recurrent-scale", type=float)
+    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED,
+                   help="initialisation and sampled examples")
+    p.add_argument("--length", type=int, help="input steps (one_to_many: outputs; seq2seq: source steps); "
+                   "default: the task's natural lengths")
+    p.add_argument("--recurrent-scale", type=float, help="spectral radius of each gate block of W_hh; "
+                   "default: PyTorch's initialisation")
+
+
+def saved_network(path: Path, seed: int, **explicit):
+    """The network of a file written by `unroll train --out` (its config and params); a flag
+    given beside it must agree with its config."""
+    try:
+        saved = json.loads(path.read_text())
+        config, params = saved["config"], saved["params"]
+        config = {field: config[field] for field in CONFIG_FIELDS}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise InputError("--preset", f"{path} is not a training saved by `unroll train --out` "
+                         "(a JSON file with its config and params)") from None
+    for field, value in explicit.items():
+        if value is not None and value != config[field]:
+            raise InputError(field, f"{path} was trained with {field} = {config[field]!r}")
+    return build_network(**config, seed=seed, params=params)
 
 
 def _network(args):
-    """The network the flags describe; with --preset, the preset's (flags must agree with it)."""
-    if getattr(args, "preset", None):
+    """The network the flags describe; with --preset, the preset's or the saved training's (flags
+    must agree with it)."""
+    preset = getattr(args, "preset", None)
+    if preset and preset.endswith(".json") and not Path(preset).is_file():
+        raise InputError("--preset", f"no file {preset} (give a preset id, or a file saved by "
+                         "`unroll train --out`)")
+    if preset and Path(preset).is_file():
+        return saved_network(
+            Path(preset), args.seed, topology=args.topology, task=args.task, cell=args.cell,
+            activation=args.activation, hidden_size=args.hidden_size,
+        )
+    if preset:
         return preset_network(
             args.preset, args.seed, topology=args.topology, task=args.task, cell=args.cell,
             activation=args.activation, hidden_size=args.hidden_size,
@@ -63,7 +118,8 @@ def _network(args):
 def cmd_trace(args):
     net = _network(args)
     example = choose_example(net, parse_inputs(args.inputs), None, args.length, args.seed)
-    sys.stdout.buffer.write(dumps(trace_json(trace(net, example, args.teacher_forcing))) + b"\n")
+    data = trace_json(trace(net, example, args.teacher_forcing))
+    sys.stdout.buffer.write(dumps(data, indent=args.indent) + b"\n")
 
 
 def cmd_train(args):
@@ -135,36 +191,47 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unroll", description="Recurrent networks, unrolled.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the web visualizer")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    def command(name, help):
+        return sub.add_parser(name, help=help, description=help, formatter_class=HelpWithDefaults)
+
+    serve = command("serve", "run the web visualizer")
+    serve.add_argument("--host", default="127.0.0.1", help="0.0.0.0 lets other machines (a class) reach it")
+    serve.add_argument("--port", type=bounded_int(1, 65535), default=8000, help="TCP port")
     serve.add_argument(
-        "--workers", type=int, default=min(4, os.cpu_count() or 1),
+        "--workers", type=bounded_int(1, MAX_WORKERS), default=min(4, os.cpu_count() or 1),
         help="worker processes; the server is stateless, so any number serve one class "
-        "(default: one per core, at most 4)",
+        "(one per core, at most 4, unless given)",
     )
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
     serve.set_defaults(run=cmd_serve)
 
-    trace_cmd = sub.add_parser("trace", help="print one trace as JSON (the /api/trace response)")
+    trace_cmd = command("trace", "print one trace as JSON (the /api/trace response)")
     _add_network_args(trace_cmd)
     trace_cmd.add_argument("--inputs", help="tokens separated by spaces, or vectors like 0.5,-0.2")
-    trace_cmd.add_argument("--teacher-forcing", action="store_true")
-    trace_cmd.add_argument("--preset", help="a preset id (see `unroll presets`)")
+    trace_cmd.add_argument("--teacher-forcing", action="store_true",
+                           help="feed back targets, not predictions")
+    trace_cmd.add_argument("--preset", help="a preset id (see `unroll presets`), or a file saved by "
+                           "`unroll train --out`")
+    trace_cmd.add_argument("--indent", action="store_true", help="indent the JSON, two spaces a level")
     trace_cmd.set_defaults(run=cmd_trace)
 
-    train_cmd = sub.add_parser("train", help="train on a task and save the parameters")
+    train_cmd = command("train", "train on a task and save the parameters")
     _add_network_args(train_cmd)
-    train_cmd.add_argument("--steps", type=int, default=TrainSettings.steps)
-    train_cmd.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
-    train_cmd.add_argument("--batch-size", type=int, default=TrainSettings.batch_size)
-    train_cmd.add_argument("--seconds", type=float, default=TrainSettings.seconds)
-    train_cmd.add_argument("--out", required=True, help="where to write the JSON")
+    settings = TrainSettings()
+    for flag, kind, words in (("--steps", int, "Adam steps, a mini-batch each"),
+                              ("--learning-rate", float, "Adam's step size"),
+                              ("--batch-size", int, "examples a step"),
+                              ("--seconds", float, "stop after this long")):
+        default = getattr(settings, flag[2:].replace("-", "_"))
+        train_cmd.add_argument(flag, type=kind, default=default, help=words)
+    train_cmd.add_argument("--out", required=True,
+                           help="where to write the JSON (then `unroll trace --preset FILE`)")
     train_cmd.set_defaults(run=cmd_train)
 
-    presets_cmd = sub.add_parser("presets", help="list the shipped presets, or --build them anew")
+    presets_cmd = command("presets", "list the shipped presets, or --build them anew")
     presets_cmd.add_argument("--build", action="store_true", help="retrain every preset (minutes)")
-    presets_cmd.add_argument("--jobs", type=int, default=2)
+    presets_cmd.add_argument("--jobs", type=bounded_int(1, MAX_WORKERS), default=2,
+                             help="processes training at once")
     presets_cmd.set_defaults(run=cmd_presets)
     return parser
 

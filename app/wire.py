@@ -12,9 +12,11 @@ import orjson
 from .engine.trace import Trace
 
 
-def dumps(data) -> bytes:
-    """JSON bytes; floats are written in their shortest form that reads back to the same double."""
-    return orjson.dumps(data, default=_array_as_list, option=orjson.OPT_SERIALIZE_NUMPY)
+def dumps(data, indent: bool = False) -> bytes:
+    """JSON bytes; floats are written in their shortest form that reads back to the same double.
+    `indent`: two spaces a level, for people to read."""
+    option = orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(data, default=_array_as_list, option=option)
 
 
 def _array_as_list(value):

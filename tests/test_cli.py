@@ -86,3 +86,56 @@ def test_train_prints_r2_for_a_regression_task(tmp_path, capsys):
     main(["presets"])
     listed = capsys.readouterr().out
     assert "sine_wave-rnn                R²" in listed and "sentiment-rnn                accuracy" in listed
+
+
+def test_a_saved_training_traces_with_its_own_weights(tmp_path, capsysbinary):
+    out = tmp_path / "ner.json"
+    main(["train", "--task", "named_entities", "--cell", "gru", "--hidden-size", "4", "--steps", "3",
+          "--out", str(out)])
+    capsysbinary.readouterr()
+    main(["trace", "--preset", str(out), "--inputs", "mr jordan met dr paris", "--indent"])
+    printed = capsysbinary.readouterr().out
+    data = json.loads(printed)
+    saved = json.loads(out.read_text())
+    assert data["params"] == saved["params"] and data["cell"] == "gru" and data["hidden_size"] == 4
+    assert printed.startswith(b'{\n  "topology": "many_to_many",\n')  # --indent: two spaces a level
+
+
+def test_a_saved_training_and_a_contradicting_or_missing_file(tmp_path, capsys):
+    import pytest
+
+    out = tmp_path / "same.json"
+    main(["train", "--task", "same_sign", "--hidden-size", "3", "--steps", "1", "--out", str(out)])
+    for flags, words in ((["--preset", str(out), "--hidden-size", "5"], "was trained with hidden_size = 3"),
+                         (["--preset", str(tmp_path / "missing.json")], "no file"),
+                         (["--preset", str(tmp_path)], "unknown preset")):
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as caught:
+            main(["trace", *flags])
+        assert caught.value.code == 2 and words in capsys.readouterr().err
+    (tmp_path / "broken.json").write_text('{"config": {"task": "same_sign"}}')
+    with pytest.raises(SystemExit):
+        main(["trace", "--preset", str(tmp_path / "broken.json")])
+    assert "is not a training saved by `unroll train --out`" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_port_or_worker_count_out_of_range_in_one_line():
+    for flags, words in ((["--port", "99999"], "argument --port: must be 1 to 65535, got 99999"),
+                         (["--port", "http"], "argument --port: expected a whole number, got 'http'"),
+                         (["--workers", "0"], "argument --workers: must be 1 to 64, got 0")):
+        result = subprocess.run([sys.executable, "-m", "app", "serve", *flags], capture_output=True, text=True)
+        assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_says_the_defaults():
+    result = subprocess.run([sys.executable, "-m", "app", "train", "--help"], capture_output=True, text=True)
+    for words in ("(default: 300)", "(default: 0.01)", "(default: 32)", "(default: 60.0)", "default: rnn"):
+        assert words in " ".join(result.stdout.split()), words
+
+
+def test_a_short_vector_is_counted_in_good_english(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["trace", "--task", "same_sign", "--inputs", "0.5"])
+    assert "expected a vector of 2 numbers, got 1 number" in capsys.readouterr().err

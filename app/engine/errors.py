@@ -20,3 +20,8 @@ class Diverged(ArithmeticError):
         self.step = step
         self.phase = phase
         self.quantity = quantity
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 number', '2 numbers': a count for a message."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

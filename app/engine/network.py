@@ -10,7 +10,7 @@ import numpy as np
 
 from .cells import CELLS, Cell, make_cell
 from .config import DEFAULT_ACTIVATION, DEFAULT_HIDDEN, DEFAULT_SEED, RANGES
-from .errors import InputError
+from .errors import InputError, counted
 from .tasks import DEFAULT_TASK, TASKS, Task
 from .topologies import TOPOLOGIES, Topology
 
@@ -66,7 +66,8 @@ def check_step(cell: Cell, params: dict, x, h=None, c=None):
         raise InputError("params.b_y", "expected at least one output")
     for name, value, size, of in (("x", x, I, "W_ih"), ("h", h, H, "W_hh"), ("c", c, H, "W_hh")):
         if value is not None and len(value) != size:
-            raise InputError(name, f"expected {size} numbers (the columns of {of}), got {len(value)}")
+            raise InputError(name, f"expected {counted(size, 'number')} (the columns of {of}), "
+                             f"got {len(value)}")
     if c is not None and not cell.has_c:
         raise InputError("c", f"only an lstm has a cell state c; {cell.id} does not")
     shapes = cell.param_shapes(I, H)

@@ -11,7 +11,7 @@ from functools import cache
 import numpy as np
 
 from .config import MAX_TIMESTEPS
-from .errors import InputError
+from .errors import InputError, counted
 
 
 @dataclass(frozen=True)
@@ -119,15 +119,17 @@ class Task:
     @staticmethod
     def _vector(item, size, field):
         if isinstance(item, (list, tuple)) and len(item) != size:
-            raise InputError(field, f"expected a vector of {size} numbers, got {len(item)} numbers")
+            raise InputError(
+                field, f"expected a vector of {counted(size, 'number')}, got {counted(len(item), 'number')}"
+            )
         if not isinstance(item, (list, tuple)):
-            raise InputError(field, f"expected a vector of {size} numbers, got {item!r:.80}")
+            raise InputError(field, f"expected a vector of {counted(size, 'number')}, got {item!r:.80}")
         try:
             v = np.asarray(item, dtype=float)
         except (TypeError, ValueError):
             v = None
         if v is None or v.shape != (size,) or not np.isfinite(v).all():
-            raise InputError(field, f"expected {size} finite numbers, got {item!r:.80}")
+            raise InputError(field, f"expected {counted(size, 'finite number')}, got {item!r:.80}")
         return v
 
     def describe(self) -> dict:

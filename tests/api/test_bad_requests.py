@@ -55,7 +55,7 @@ CASES = [
     ("step: x missing", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}), 422, ["body", "x"], "Field required"),
     ("step: lstm shapes", "/api/step", body(cell="lstm", params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0]), 422, ["body", "params", "W_hh"], "expected shape [4, 1]"),
     ("step: x of the wrong size", "/api/step", body(params={"W_ih": [[1.0, 2.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0]), 422, ["body", "x"], "expected 2 numbers (the columns of W_ih)"),
-    ("step: h of the wrong size", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0], h=[0.0, 0.0]), 422, ["body", "h"], "expected 1 numbers"),
+    ("step: h of the wrong size", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0], h=[0.0, 0.0]), 422, ["body", "h"], "expected 1 number (the columns of W_hh), got 2"),
     ("step: empty W_hh", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0]), 422, ["body", "params", "W_hh"], "empty"),
     ("step: W_hh not square", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[0.8, 0.1]], "b_ih": [0.0], "b_hh": [0.0]}, x=[1.0], h=[0.0]), 422, ["body", "params", "W_hh"], "expected shape [2, 2]"),
     ("step: empty output layer", "/api/step", body(params={"W_ih": [[1.0]], "W_hh": [[1.0]], "b_ih": [0.0], "b_hh": [0.0], "W_hy": [], "b_y": []}, x=[1.0]), 422, ["body", "params", "b_y"], "at least one output"),
