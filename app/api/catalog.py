@@ -3,20 +3,27 @@
 from fastapi import APIRouter
 
 from .. import __version__
+from ..engine import config
 from ..engine.tasks import TASKS
 from ..engine.topologies import TOPOLOGIES
 from .limits import TRACE_POOL, TRAIN_POOL
 from .respond import json_response
-from .schemas import Health, TaskInfo, TopologyInfo
+from .schemas import Health, Limits, TaskInfo, TopologyInfo
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
 TOPOLOGY_LIST = [
     {"id": t.id, "name": t.name, "description": t.description, "example": t.example,
-     "tasks": [task.id for task in TASKS.values() if task.topology == t.id]}
+     "tasks": [task.id for task in TASKS.values() if task.topology == t.id], "feeds_back": t.feeds_back}
     for t in TOPOLOGIES.values()
 ]
 TASK_LIST = [task.describe() for task in TASKS.values()]
+LIMITS = {
+    **{field: {"above" if r.low_open else "min": r.low, "max": r.high} for field, r in config.RANGES.items()
+       if field in ("hidden_size", "seed", "recurrent_scale", "steps", "learning_rate", "batch_size", "seconds")},
+    "timesteps": config.MAX_TIMESTEPS,
+    "token_characters": config.MAX_TOKEN,
+}
 
 
 @router.get("/health", response_model=Health, summary="Health")
@@ -36,3 +43,9 @@ async def topologies():
 async def tasks():
     """Every task: its topology, rule, vocabulary or value range, sizes and an example."""
     return json_response(TASK_LIST)
+
+
+@router.get("/limits", response_model=Limits, summary="The limits")
+async def limits():
+    """Every bound a request is checked against (app/engine/config.py), for clients to offer."""
+    return json_response(LIMITS)

@@ -189,6 +189,29 @@ class TopologyInfo(BaseModel):
     description: str
     example: str
     tasks: list[str]
+    feeds_back: bool = Field(description="a step reads the previous step's output (one_to_many, the decoder)")
+
+
+class Bounds(BaseModel):
+    min: float
+    max: float
+
+
+class OpenBounds(BaseModel):
+    above: float = Field(description="the value must be greater than this")
+    max: float
+
+
+class Limits(BaseModel):
+    hidden_size: Bounds
+    seed: Bounds
+    recurrent_scale: Bounds
+    steps: Bounds = Field(description="training steps")
+    batch_size: Bounds
+    learning_rate: OpenBounds
+    seconds: OpenBounds = Field(description="a live training's wall-clock bound")
+    timesteps: int = Field(description="steps of one trace, encoder and decoder together")
+    token_characters: int = Field(description="characters of one input token")
 
 
 class TaskInfo(BaseModel):

@@ -31,6 +31,11 @@ class Topology:
     inputs: str  # "one" input, or a "sequence"
     outputs: str  # "one" output, one "per_input", or a "sequence" of its own length
 
+    @property
+    def feeds_back(self) -> bool:
+        """Does a step read the previous step's output (a generator, or a decoder)?"""
+        return any(step.source == "fed" for step in self.plan(3, 3))
+
 
 @lru_cache(maxsize=1024)
 def _one_to_one(n_in, n_out):

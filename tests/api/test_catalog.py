@@ -58,3 +58,21 @@ def test_pages(client):
     assert client.get("/static/css/unroll.css").status_code == 200
     docs = client.get("/docs")  # Swagger UI from the installed package
     assert docs.status_code == 200 and "cdn" not in docs.text.lower() and "https://" not in docs.text
+
+
+def test_limits_are_the_engines(client):
+    from app.engine import config
+
+    data = client.get("/api/limits").json()
+    assert data["hidden_size"] == {"min": 1, "max": config.MAX_HIDDEN}
+    assert data["seed"] == {"min": 0, "max": 2**32 - 1}
+    assert data["recurrent_scale"] == {"min": 0, "max": config.MAX_RECURRENT_SCALE}
+    assert data["learning_rate"] == {"above": 0, "max": 1}
+    assert data["seconds"] == {"above": 0, "max": config.MAX_SECONDS}
+    assert data["timesteps"] == config.MAX_TIMESTEPS == 500
+
+
+def test_topologies_say_which_feed_their_output_back(client):
+    fed = {t["id"]: t["feeds_back"] for t in client.get("/api/topologies").json()}
+    assert fed == {"one_to_one": False, "one_to_many": True, "many_to_one": False, "many_to_many": False,
+                   "seq2seq": True}
