@@ -10,7 +10,7 @@ def test_the_wheel_carries_pages_and_presets(tmp_path):
                    check=True, capture_output=True)
     (wheel,) = tmp_path.glob("unroll_rnn-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"app/static/favicon.svg", "app/static/css/unroll.css", "app/static/js/main.js",
+    assert {"app/static/favicon.svg", "app/static/css/unroll.css", "app/static/js/visualizer.js",
             "app/static/js/api-docs.js", "app/templates/base.html", "app/templates/index.html",
             "app/templates/api-docs.html",
             "app/engine/presets/reverse-lstm.json", "app/main.py", "app/engine/cells.py"} <= names

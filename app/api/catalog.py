@@ -23,6 +23,7 @@ LIMITS = {
        if field in ("hidden_size", "seed", "recurrent_scale", "steps", "learning_rate", "batch_size", "seconds")},
     "timesteps": config.MAX_TIMESTEPS,
     "token_characters": config.MAX_TOKEN,
+    "body_bytes": config.MAX_BODY,
 }
 
 

@@ -212,6 +212,7 @@ class Limits(BaseModel):
     seconds: OpenBounds = Field(description="a live training's wall-clock bound")
     timesteps: int = Field(description="steps of one trace, encoder and decoder together")
     token_characters: int = Field(description="characters of one input token")
+    body_bytes: int = Field(description="bytes of a request body")
 
 
 class TaskInfo(BaseModel):

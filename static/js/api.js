@@ -1,6 +1,5 @@
-// The API client: the only module that knows the server's URLs and its error shapes.
-
-import { splitCell } from "./state.js";
+// The API client: the only module that speaks HTTP, and knows the server's URLs and its error
+// shapes. Requests are built elsewhere (requests.js); this sends them and reads the answers.
 
 const TRACE_TIMEOUT_MS = 90_000;
 const CATALOG_TIMEOUT_MS = 15_000;
@@ -103,12 +102,12 @@ async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProg
   }
 }
 
-/** The five topologies, the tasks and the presets, by id. */
+/** The catalog's four answers: topologies, tasks, presets and limits (catalog.js reads them). */
 export async function fetchCatalog(options) {
   const get = (path) => call(path, { timeoutMs: CATALOG_TIMEOUT_MS, ...options });
-  const [topologies, tasks, presets] = await Promise.all([get("/api/topologies"), get("/api/tasks"), get("/api/presets")]);
-  const byId = (list) => Object.fromEntries(list.map((item) => [item.id, item]));
-  return { topologies, tasks: byId(tasks), presets };
+  const [topologies, tasks, presets, limits] = await Promise.all(
+    ["/api/topologies", "/api/tasks", "/api/presets", "/api/limits"].map(get));
+  return { topologies, tasks, presets, limits };
 }
 
 /** POST /api/trace. */
@@ -116,45 +115,37 @@ export function fetchTrace(request, options) {
   return call("/api/trace", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options });
 }
 
-/** The shipped preset for a task and cell choice, or null. */
-export function presetFor(catalog, taskId, cellChoice) {
-  const { cell, activation } = splitCell(cellChoice);
-  return catalog.presets.find((p) => p.config.task === taskId && p.config.cell === cell
-    && p.config.activation === activation) || null;
-}
-
 /**
- * What a user typed, as the API's `inputs`: words for a task with a vocabulary; otherwise
- * numbers, one step per number when the input is a single value, or steps separated by ";".
- * Anything that is not a number is passed on as typed, for the API to name in its 422.
+ * POST /api/train: a newline-delimited JSON stream. onLine(object) hears each line as it comes;
+ * the promise ends with the stream (or an ApiError, as for any call). Aborting `signal` closes
+ * the connection, which stops the training on the server.
  */
-export function parseInputs(text, task) {
-  const trimmed = text.trim();
-  if (!trimmed) return null;
-  if (task.input_vocab) return trimmed.split(/\s+/).map((w) => w.toLowerCase());
-  const item = (s) => (s !== "" && Number.isFinite(Number(s)) ? Number(s) : s);
-  const vector = (s) => s.split(/[\s,]+/).filter(Boolean).map(item);
-  if (task.input_size === 1) return trimmed.split(/[\s,;]+/).filter(Boolean).map((s) => [item(s)]);
-  return trimmed.split(";").map((s) => s.trim()).filter(Boolean).map(vector);
-}
-
-/** The /api/trace request for a view state. */
-export function traceRequest(state, catalog) {
-  const topology = catalog.topologies.find((t) => t.id === state.topology);
-  const task = catalog.tasks[topology.tasks[0]];
-  const preset = state.trained ? presetFor(catalog, task.id, state.cell) : null;
-  const request = { seed: state.seed, teacher_forcing: state.teacherForcing };
-  if (preset) {
-    request.preset = preset.id;
-  } else {
-    const { cell, activation } = splitCell(state.cell);
-    Object.assign(request, {
-      topology: state.topology, task: task.id, cell, activation,
-      hidden_size: state.hiddenSize, recurrent_scale: state.recurrentScale,
+export async function streamTraining(request, { signal, onLine }) {
+  let response;
+  try {
+    response = await fetch("/api/train", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request), signal,
     });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new ApiError("unreachable", "the Unroll server cannot be reached: is `unroll serve` still running?");
   }
-  const inputs = state.inputs === null ? null : parseInputs(state.inputs, task);
-  if (inputs) request.inputs = inputs;
-  else if (state.length !== null) request.length = state.length;
-  return request;
+  if (!response.ok) throw await errorFrom(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new ApiError("unreachable", "the connection to the server was lost during the training");
+    }
+    if (chunk.done) break;
+    pending += chunk.value;
+    const lines = pending.split("\n");
+    pending = lines.pop();
+    for (const line of lines) if (line.trim()) onLine(JSON.parse(line));
+  }
+  if (pending.trim()) onLine(JSON.parse(pending));
 }

@@ -1,24 +1,34 @@
-// The two linked charts under the stage, drawn with plotly.js (served from the installed
+// The two linked chart views under the stage, drawn with plotly.js (served from the installed
 // `plotly` package): the hidden state as a units × time heatmap, and ‖dL/dh_t‖ on a log axis.
-// Plotly redraws only when the trace changes; the playhead is an overlay of our own, positioned
-// in percentages of the plot area, so following it costs no plotly work.
+// Plotly redraws only when the scene changes; the playhead is an overlay of our own, positioned
+// in percentages of the plot area, so following it costs no plotly work. Colours and type are
+// the page's CSS custom properties.
 
 import { el } from "./dom.js";
-import { GRADIENT_STOPS, gradientRange, limitsOf, plotlyValueScale } from "./scales.js";
+import { plotlyValueScale } from "./scales.js";
 
 const MARGIN = { l: 58, r: 10, t: 16, b: 22 };
 const CONFIG = { displayModeBar: false };
-const FONT = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: 13, color: "#334155" };
+const TICK_ROOM = 1.9; // em a log tick's label needs, its superscript included
 
-function boundary(trace) {
-  const k = trace.steps.findIndex((s) => s.role === "decoder");
-  if (k <= 0) return { shapes: [], annotations: [] };
+/** The page's colours and type, read from its CSS (static/css/unroll.css). */
+function theme() {
+  const root = getComputedStyle(document.documentElement);
+  const css = (name) => root.getPropertyValue(name).trim();
   return {
-    shapes: [{ type: "line", xref: "x", yref: "paper", x0: k - 0.5, x1: k - 0.5, y0: 0, y1: 1, line: { color: "#475569", width: 2, dash: "dot" } }],
-    annotations: [
-      { xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor: "right", yanchor: "bottom", text: "encoder ", showarrow: false, font: { size: 11, color: "#475569" } },
-      { xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor: "left", yanchor: "bottom", text: " decoder", showarrow: false, font: { size: 11, color: "#475569" } },
-    ],
+    font: { family: getComputedStyle(document.body).fontFamily, size: 13, color: css("--chart-ink") },
+    muted: css("--muted"), gradient: css("--gradient"), gradientSoft: css("--gradient-soft"),
+    gradientGrid: css("--gradient-grid"), plot: css("--plot-bg"),
+  };
+}
+
+function boundary(scene, colour) {
+  const k = scene.decoderStart;
+  if (k <= 0) return { shapes: [], annotations: [] };
+  const note = (text, xanchor) => ({ xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor, yanchor: "bottom", text, showarrow: false, font: { size: 11, color: colour } });
+  return {
+    shapes: [{ type: "line", xref: "x", yref: "paper", x0: k - 0.5, x1: k - 0.5, y0: 0, y1: 1, line: { color: colour, width: 2, dash: "dot" } }],
+    annotations: [note("encoder ", "right"), note(" decoder", "left")],
   };
 }
 
@@ -29,44 +39,50 @@ function axes(T, yTitle) {
   };
 }
 
-function heatmapFigure(trace) {
-  const T = trace.steps.length;
-  const H = trace.hidden_size;
+function heatmapFigure(scene, look) {
+  const { trace, T, H } = scene;
   const z = Array.from({ length: H }, (_, unit) => trace.steps.map((s) => s.h[unit]));
-  const limit = limitsOf(trace).h;
   const { xaxis, yaxis } = axes(T, "unit");
   return {
     data: [{
-      type: "heatmap", z, x: trace.steps.map((s) => s.t), y: [...Array(H).keys()], zmin: -limit, zmax: limit,
+      type: "heatmap", z, x: trace.steps.map((s) => s.t), y: [...Array(H).keys()], zmin: -scene.limits.h, zmax: scene.limits.h,
       colorscale: plotlyValueScale(), showscale: false, xgap: T <= 40 ? 1 : 0, ygap: H <= 32 ? 1 : 0,
       hovertemplate: "t = %{x}, unit %{y}<br>h = %{z}<extra></extra>",
     }],
     layout: {
-      margin: MARGIN, font: FONT, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#f1f5f9",
-      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false, ...(H <= 8 ? { dtick: 1 } : {}) }, ...boundary(trace),
+      margin: MARGIN, font: look.font, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: look.plot,
+      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false, ...(H <= 8 ? { dtick: 1 } : {}) }, ...boundary(scene, look.muted),
     },
   };
 }
 
-/** The log axis: the gradient scale's decades (at least two), a little headroom above. */
-function logRange(trace) {
-  const [lo, hi] = gradientRange(trace);
-  return [Math.floor(Math.log10(lo) * 4) / 4 - 0.1, Math.log10(hi) + 0.15];
+/**
+ * The log axis over the gradient scale's decades (a little headroom above), with a tick every
+ * `dtick` decades: as many as fit in `height` px without their labels touching, however many
+ * decades the gradient spans (24 for a long seq2seq GRU).
+ */
+export function logAxis([lo, hi], height, fontSize) {
+  const range = [Math.floor(Math.log10(lo) * 4) / 4 - 0.1, Math.log10(hi) + 0.15];
+  const labels = Math.max(2, Math.floor(height / (fontSize * TICK_ROOM)));
+  const dtick = Math.max(1, Math.ceil((range[1] - range[0]) / labels));
+  return { range, dtick, tick0: 0 };
 }
 
-function normFigure(trace) {
-  const T = trace.steps.length;
+function normFigure(scene, look, height) {
+  const { trace, T } = scene;
   const norms = trace.steps.map((s) => (s.dh_norm > 0 ? s.dh_norm : null));
   const { xaxis, yaxis } = axes(T, "‖dL/dh‖");
+  const plotHeight = height - MARGIN.t - MARGIN.b;
   return {
     data: [{
       type: "scatter", mode: T <= 120 ? "lines+markers" : "lines", x: trace.steps.map((s) => s.t), y: norms,
-      line: { color: GRADIENT_STOPS[5], width: 2 }, marker: { color: GRADIENT_STOPS[5], size: 6 },
+      line: { color: look.gradient, width: 2 }, marker: { color: look.gradient, size: 6 },
       hovertemplate: "t = %{x}<br>‖dL/dh‖ = %{y}<extra></extra>", connectgaps: false,
     }],
     layout: {
-      margin: MARGIN, font: FONT, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fdf2f8", xaxis,
-      yaxis: { ...yaxis, type: "log", exponentformat: "power", gridcolor: "#f5d0e6", dtick: 1, range: logRange(trace) }, ...boundary(trace), showlegend: false,
+      margin: MARGIN, font: look.font, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: look.gradientSoft, xaxis,
+      yaxis: { ...yaxis, type: "log", exponentformat: "power", gridcolor: look.gradientGrid, ...logAxis(scene.gradient, plotHeight, look.font.size) },
+      ...boundary(scene, look.muted), showlegend: false,
     },
   };
 }
@@ -94,17 +110,16 @@ function overlay(node) {
 export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onSeek }) {
   const plotly = window.Plotly;
   const overlays = { heatmap: overlay(heatmapOverlay), norms: overlay(normsOverlay) };
-  let trace = null;
+  let scene = null;
   if (!plotly) {
     for (const node of [heatmap, norms]) node.replaceChildren(el("p", { class: "chart-missing", text: "The charts need plotly.js, which did not load." }));
   }
-
   const sized = (node, layout) => ({ ...layout, width: node.clientWidth, height: node.clientHeight });
 
-  async function update(next) {
-    trace = next;
+  async function draw() {
     if (!plotly) return;
-    const figures = [[heatmap, heatmapFigure(trace)], [norms, normFigure(trace)]];
+    const look = theme();
+    const figures = [[heatmap, heatmapFigure(scene, look)], [norms, normFigure(scene, look, norms.clientHeight)]];
     await Promise.all(figures.map(([node, f]) => plotly.react(node, f.data, sized(node, f.layout), CONFIG)));
     for (const [node] of figures) {
       if (!node.dataset.bound) {
@@ -114,21 +129,8 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onS
     }
   }
 
-  /** Fit the plots to their boxes again (after the page's layout changed). */
-  function resize() {
-    if (!plotly || !trace) return;
-    for (const node of [heatmap, norms]) {
-      const full = node._fullLayout;
-      if (full && (full.width !== node.clientWidth || full.height !== node.clientHeight)) {
-        plotly.relayout(node, { width: node.clientWidth, height: node.clientHeight });
-      }
-    }
-  }
-
-  function follow(playhead) {
-    if (!trace) return;
-    const T = trace.steps.length;
-    const { t, phase } = playhead;
+  function follow({ phase, t }) {
+    const { T } = scene;
     if (phase === "forward") {
       overlays.heatmap.show(T, t, t + 1, T);
       overlays.norms.show(T, t, 0, T, "press B to play the backward pass", true);
@@ -138,5 +140,27 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onS
     }
   }
 
-  return { update, follow, resize };
+  /** Redraws when the scene changes (a promise, done once both charts show it). */
+  function update({ scene: next, playhead, changed }) {
+    if (!next) return undefined;
+    let drawn;
+    if (changed.has("scene")) {
+      scene = next;
+      drawn = draw();
+    }
+    if (["scene", "t", "phase"].some((k) => changed.has(k))) follow(playhead);
+    return drawn;
+  }
+
+  /** Fit the plots to their boxes again (after the page's layout changed). */
+  function resize() {
+    if (!plotly || !scene) return;
+    const changedSize = [heatmap, norms].some((node) => {
+      const full = node._fullLayout;
+      return full && (full.width !== node.clientWidth || full.height !== node.clientHeight);
+    });
+    if (changedSize) draw(); // a new height can need another spacing of the log ticks
+  }
+
+  return { update, resize };
 }

@@ -18,3 +18,10 @@ export function fixed(x, decimals = 2) {
 export function count(n) {
   return n.toLocaleString("en-US").replaceAll(",", "\u202f");
 }
+
+const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
+
+/** 12 -> "₁₂" */
+export function sub(n) {
+  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
+}

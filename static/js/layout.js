@@ -1,5 +1,7 @@
 // Where everything on the stage goes: a pure function of (topology, steps, sizes, viewport,
-// playhead). No DOM: the caller measures text and passes the widths in.
+// playhead), down to each column's strips, chip, output box and arrow anchors, so the drawing
+// modules only draw. No DOM: the caller measures text and passes the widths (or a measuring
+// function) in.
 
 export const MIN_COLUMN = 60; // px: a step narrower than this is not drawn in full
 export const MAX_COLUMN = 150;
@@ -17,12 +19,14 @@ const GRAD_LABEL = 16;
 const VERDICT_LINES = 30; // under each output: the prediction (and whether it is right), the loss
 const CLASS_ROW = 13.6; // the smallest row of a class's bar: its name in the gutter is 0.8 em, a 0.96 em line box
 const MAX_CELL = 22; // px: the tallest a hidden unit is drawn
+const MAX_BOX = 120; // px: the widest an output box is drawn
+const COLUMN_MARGIN = 12; // px between a column's boxes and the next column's
 
-/** Where step s's input comes from: given, the decoder's <start>, or fed back from step s − 1. */
-export function inputSource(topology, step, index) {
-  if (topology === "seq2seq" && step.role === "decoder") return step.x_label === "<start>" ? "start" : "fed";
-  if (topology === "one_to_many" && index > 0) return "fed";
-  return "given";
+/** Where step `index`'s input comes from: given, the decoder's <start>, or fed back from the
+ * step before, in a topology that does (`feedsBack`) or does not feed its outputs back. */
+export function inputSource(feedsBack, step, index) {
+  if (!feedsBack || step.role === "encoder" || (step.role === "step" && index === 0)) return "given";
+  return step.x_label === "<start>" ? "start" : "fed";
 }
 
 /** The output band's height: a bar per class, or a value box for regression. */
@@ -109,7 +113,7 @@ export function stageLayout(o) {
   hidden.labelY = hidden.y - 6;
   hidden.gradientY = Math.max(hidden.y + stripHeight + 14, hidden.mid + (o.hasCellState ? 44 : 32)); // under the backward arrow
 
-  return {
+  const layout = {
     width: o.width,
     height: o.height,
     gutter: o.gutter,
@@ -120,7 +124,93 @@ export function stageLayout(o) {
     output,
     hidden,
     input: { y: inputY, height: inputBand, labelY: inputY + inputBand + (STEP_LABEL - 4) * k, lineHeight: 17.5 * k },
+    hasCellState: Boolean(o.hasCellState),
   };
+  layout.shapes = columnShapes(layout);
+  return layout;
+}
+
+/**
+ * What every column draws at the same place, in column coordinates (x = 0 at its centre): the
+ * strips of h (and c), where links attach to them, the output box and its arrow, the W_ih and
+ * W_hy labels, the backward pass's frame and arrows.
+ */
+function columnShapes(layout) {
+  const { hidden, output } = layout;
+  const w = hidden.stripWidth;
+  const hasC = layout.hasCellState;
+  const boxWidth = Math.min(layout.column - COLUMN_MARGIN, MAX_BOX);
+  const outputArrow = { y1: hidden.labelY - 14, y2: output.lossY + 5 }; // up from the strip label to the loss
+  return {
+    strips: hasC ? [{ name: "h", x: -w - 2 }, { name: "c", x: 2 }] : [{ name: "h", x: -w / 2 }],
+    stripWidth: w,
+    /** Where the recurrent arrows leave a strip (right) and enter the next (left). */
+    edges: hasC ? { left: -w - 3, right: w + 3 } : { left: -w / 2 - 1, right: w / 2 + 1 },
+    outputBox: { x: -boxWidth / 2, y: output.y, width: boxWidth, height: output.height },
+    outputArrow,
+    whyLabel: { x: 5, y: (outputArrow.y1 + outputArrow.y2) / 2 + 4 },
+    stripBottom: hidden.y + hidden.height + 1,
+    gradientFrame: hasC ? { x: -w - 4, width: 2 * w + 8 } : { x: -w / 2 - 3, width: w + 6 },
+    /** The backward arrow from a column to the one before: it leaves at `from`, arrives at `to`. */
+    gradientArrow: { y: hidden.mid + (hasC ? 24 : 12), from: hasC ? -w - 6 : -w / 2 - 4, to: hasC ? w + 8 : w / 2 + 6 },
+    /** W_hh's label above the h arrow, or under it where an LSTM's c runs along the strips' tops. */
+    whhLabelY: hasC ? hidden.mid + 15 : hidden.mid - 6,
+    cellLinkY: hidden.y + 4,
+  };
+}
+
+
+/**
+ * An input chip holding `lines` of text, in column coordinates: its box, the y of each line,
+ * and the W_ih arrow and label from its top up to the strip. `textWidth(text)` measures.
+ */
+export function chipShape(layout, lines, textWidth) {
+  const { input } = layout;
+  const width = Math.min(layout.column - COLUMN_MARGIN, Math.max(...lines.map(textWidth)) + 18);
+  const height = lines.length > 1 ? input.height : Math.max(30, input.lineHeight * 1.8);
+  const top = input.y + (input.height - height) / 2;
+  const lineYs = lines.map((_, i) => top + height / 2 + input.lineHeight * 0.32
+    + (i - (lines.length - 1) / 2) * input.lineHeight);
+  const bottom = layout.shapes.stripBottom;
+  return {
+    x: -width / 2, y: top, width, height, rx: Math.min(15, height / 2), lineYs,
+    arrow: { y1: top - 1, y2: bottom + 3 },
+    label: { x: 5, y: (top + bottom) / 2 + 10 },
+  };
+}
+
+/** The y of a regression value v in an output box: +limit at the top, −limit at the bottom. */
+export function valueY(box, v, limit) {
+  return box.y + 6 + ((1 - v / limit) / 2) * (box.height - 12);
+}
+
+/** Row k of an output box's class bars: the track's and the bar's box (the bar as long as p). */
+export function classRow(box, k, rows, p) {
+  const height = (box.height - 8) / rows;
+  const y = box.y + 4 + k * height;
+  const track = box.width - 16;
+  return { x: box.x + 10, y: y + 1, height: height - 2, track, width: Math.max(0.5, p * track), markX: box.x + 2 };
+}
+
+/**
+ * The links from column `col` to the next drawn column `next` (absolute x): the recurrent arrow
+ * h_t -> h_{t+1}, its label's x, and, when the next step reads this one's output, the fed-back
+ * path from the output box round to the next chip's left edge (`nextChipWidth`).
+ */
+export function linkShape(layout, col, next, { fed, nextChipWidth }) {
+  const { edges, outputBox } = layout.shapes;
+  const x1 = col.x + edges.right + 2;
+  const x2 = next.x + edges.left - 2;
+  const shape = { x1, x2, labelX: fed ? x1 + (x2 - x1) * 0.36 : (x1 + x2) / 2 };
+  if (fed) {
+    const xs = col.x + outputBox.width / 2;
+    const turn = x1 + (x2 - x1) * 0.78; // the path turns down most of the way to the next step
+    const ys = layout.output.y + layout.output.height / 2;
+    const ye = layout.input.y + layout.input.height / 2;
+    const chipLeft = next.x - nextChipWidth / 2;
+    shape.feedback = `M${xs},${ys} H${turn - 8} Q${turn},${ys} ${turn},${ys + 8} V${ye - 8} Q${turn},${ye} ${turn - 8},${ye} H${chipLeft - 2}`;
+  }
+  return shape;
 }
 
 /** The x range of the two seq2seq blocks (or one block), for their backgrounds and titles. */

@@ -1,4 +1,4 @@
-// The colour legend: the three roles, the diverging value scale and the gradient scale.
+// The colour legend view: the diverging value scale and the gradient scale of the drawn scene.
 
 import { el } from "./dom.js";
 import { short } from "./format.js";
@@ -13,15 +13,21 @@ function scale(stops, caption, left, right, description) {
   ]);
 }
 
-/** The two scales: values (blue < 0 < orange, symmetric) and gradient norms (log). */
-export function renderLegend(root, { valueLimit, largest, gradient }) {
-  const faint = largest < valueLimit / 4
-    ? el("p", { class: "legend-note", text: `every |h| here is under ${short(largest, 2)}: colours are faint` }) : null;
-  root.replaceChildren(
-    scale(VALUE_STOPS, "value", short(-valueLimit), short(valueLimit),
-      `hidden values: blue below 0, white at 0, orange above, from ${short(-valueLimit)} to ${short(valueLimit)}`),
-    scale(GRADIENT_STOPS, "‖dL/dh‖", short(gradient[0], 2), short(gradient[1], 2),
-      `gradient norms on a log scale, from pale pink ${short(gradient[0], 2)} to dark magenta ${short(gradient[1], 2)}`),
-    ...(faint ? [faint] : []),
-  );
+export function createLegend(root) {
+  /** The two scales: values (blue < 0 < orange, symmetric) and gradient norms (log). */
+  function update({ scene, changed }) {
+    if (!scene || !changed.has("scene")) return;
+    const { h: valueLimit, largestH } = scene.limits;
+    const [lo, hi] = scene.gradient;
+    const faint = largestH < valueLimit / 4
+      ? el("p", { class: "legend-note", text: `every |h| here is under ${short(largestH, 2)}: colours are faint` }) : null;
+    root.replaceChildren(
+      scale(VALUE_STOPS, "value", short(-valueLimit), short(valueLimit),
+        `hidden values: blue below 0, white at 0, orange above, from ${short(-valueLimit)} to ${short(valueLimit)}`),
+      scale(GRADIENT_STOPS, "‖dL/dh‖", short(lo, 2), short(hi, 2),
+        `gradient norms on a log scale, from pale pink ${short(lo, 2)} to dark magenta ${short(hi, 2)}`),
+      ...(faint ? [faint] : []),
+    );
+  }
+  return { update, resize() {} };
 }

@@ -1,5 +1,7 @@
-// The playhead and its clock. The forward pass visits t = 0 … T−1, the backward pass
-// t = T−1 … 0: one sequence of 2T positions that ←/→ walk and the timeline scrubs.
+// The player: the clock that moves the store's playhead. The forward pass visits t = 0 … T−1,
+// the backward pass t = T−1 … 0: one sequence of 2T positions that ←/→ walk and the timeline
+// scrubs. The playhead lives in the store (state.phase, state.t) and nowhere else; the player
+// holds only whether it is playing (state.playing, in the store too).
 
 const STEP_MS = 800; // one step at 1× speed
 
@@ -19,85 +21,64 @@ export function clampPlayhead({ phase, t }, T) {
   return { phase, t: Math.min(Math.max(0, t), T - 1) };
 }
 
-/**
- * The player: owns the playhead, tells onChange(playhead, {playing}) after every move.
- * Playing advances one step per STEP_MS / speed, and stops at the end of a pass.
- */
-export function createPlayer({ onChange }) {
-  let T = 1;
-  let playhead = { phase: "forward", t: 0 };
-  let speed = 1;
-  let playing = false;
+/** The player of a store whose `scene` (with T) is the drawn trace. */
+export function createPlayer(store) {
   let frame = null;
   let last = 0;
 
-  const notify = () => onChange({ ...playhead }, { playing });
-  const atEndOfPass = () => (playhead.phase === "forward" ? playhead.t === T - 1 : playhead.t === 0);
+  const T = () => store.state.scene?.T ?? 1;
+  const playhead = () => ({ phase: store.state.phase, t: store.state.t });
+  const atEndOfPass = () => {
+    const { phase, t } = playhead();
+    return phase === "forward" ? t === T() - 1 : t === 0;
+  };
 
   function tick(now) {
-    if (!playing) return;
-    if (now - last >= STEP_MS / speed) {
+    frame = null;
+    if (!store.state.playing) return;
+    if (now - last >= STEP_MS / store.state.speed) {
       last = now;
       if (atEndOfPass()) {
         pause();
         return;
       }
-      playhead = playheadAt(positionOf(playhead, T) + 1, T);
-      notify();
+      store.patch(playheadAt(positionOf(playhead(), T()) + 1, T()));
     }
     frame = requestAnimationFrame(tick);
   }
 
   function play() {
-    if (playing) return;
-    if (atEndOfPass()) playhead = { phase: playhead.phase, t: playhead.phase === "forward" ? 0 : T - 1 };
-    playing = true;
+    if (store.state.playing || !store.state.scene) return;
+    const { phase } = playhead();
+    if (atEndOfPass()) store.patch({ phase, t: phase === "forward" ? 0 : T() - 1 });
     last = performance.now();
-    notify();
+    store.patch({ playing: true });
     frame = requestAnimationFrame(tick);
   }
 
   function pause() {
-    playing = false;
     if (frame !== null) cancelAnimationFrame(frame);
     frame = null;
-    notify();
+    store.patch({ playing: false });
   }
 
+  /** Move the playhead (pausing), clamped to the trace. */
   function seek(next) {
-    playhead = clampPlayhead(next, T);
-    notify();
+    if (store.state.playing) pause();
+    store.patch(clampPlayhead(next, T()));
   }
 
   return {
-    get playhead() { return { ...playhead }; },
-    get playing() { return playing; },
-    get steps() { return T; },
-    load(steps, next) {
-      T = steps;
-      playhead = clampPlayhead(next, T);
-    },
     play,
     pause,
-    toggle: () => (playing ? pause() : play()),
     seek,
-    stepBy(delta) {
-      if (playing) pause();
-      seek(playheadAt(positionOf(playhead, T) + delta, T));
-    },
-    home() {
-      if (playing) pause();
-      seek({ phase: playhead.phase, t: playhead.phase === "forward" ? 0 : T - 1 });
-    },
-    end() {
-      if (playing) pause();
-      seek({ phase: playhead.phase, t: playhead.phase === "forward" ? T - 1 : 0 });
-    },
+    toggle: () => (store.state.playing ? pause() : play()),
+    stepBy: (delta) => seek(playheadAt(positionOf(playhead(), T()) + delta, T())),
+    home: () => seek({ phase: store.state.phase, t: store.state.phase === "forward" ? 0 : T() - 1 }),
+    end: () => seek({ phase: store.state.phase, t: store.state.phase === "forward" ? T() - 1 : 0 }),
     backward() {
-      if (playing) pause();
-      seek({ phase: "backward", t: T - 1 });
+      seek({ phase: "backward", t: T() - 1 });
       play();
     },
-    setSpeed(value) { speed = value; },
   };
 }

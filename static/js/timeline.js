@@ -1,17 +1,20 @@
-// The timeline under the stage: all 2T positions of the playhead (the forward pass, then the
+// The timeline view under the stage: all 2T positions of the playhead (the forward pass, then the
 // backward pass), scrubbable with the pointer; the steps the stage shows are bracketed.
 
 import { el } from "./dom.js";
 import { playheadAt, positionOf } from "./player.js";
 
 export function createTimeline(root, { onSeek }) {
-  const forward = el("div", { class: "track-forward" }, [el("span", { text: "forward" })]);
-  const backward = el("div", { class: "track-backward" }, [el("span", { text: "backward" })]);
   const windowBox = el("div", { class: "track-window", "aria-hidden": "true" });
   const handle = el("div", { class: "track-handle", "data-playhead": "" });
   const track = el("div", {
     class: "track", role: "slider", tabindex: 0, "aria-label": "Playhead: time step and pass",
-  }, [forward, backward, windowBox, handle]);
+    "aria-valuemin": 0, "aria-valuemax": 1, "aria-valuenow": 0, "aria-valuetext": "forward pass, step t = 0",
+  }, [
+    el("div", { class: "track-forward" }, [el("span", { text: "forward" })]),
+    el("div", { class: "track-backward" }, [el("span", { text: "backward" })]),
+    windowBox, handle,
+  ]);
   root.replaceChildren(track);
   let T = 1;
 
@@ -26,30 +29,28 @@ export function createTimeline(root, { onSeek }) {
     track.setPointerCapture(e.pointerId);
     onSeek(playheadAt(positionAt(e.clientX), T));
   });
-  track.addEventListener("pointermove", (e) => {
-    if (dragging) onSeek(playheadAt(positionAt(e.clientX), T));
-  });
+  track.addEventListener("pointermove", (e) => { if (dragging) onSeek(playheadAt(positionAt(e.clientX), T)); });
   track.addEventListener("pointerup", () => { dragging = false; });
   track.addEventListener("pointercancel", () => { dragging = false; });
 
-  /** Show the playhead of a trace of `steps` steps, and the window of steps the stage draws. */
-  function show(steps, playhead, window) {
-    T = steps;
+  /** The playhead of the scene's T steps, and the window of steps the stage draws. */
+  function update({ scene, playhead, state, changed }) {
+    if (!scene || !["scene", "t", "phase", "stageWindow"].some((k) => changed.has(k))) return;
+    T = scene.T;
     const position = positionOf(playhead, T);
     const pct = (k) => `${(100 * k) / (2 * T)}%`;
     handle.style.left = pct(position + 0.5);
     handle.dataset.t = playhead.t;
     handle.dataset.phase = playhead.phase;
-    track.setAttribute("aria-valuemin", 0);
     track.setAttribute("aria-valuemax", 2 * T - 1);
     track.setAttribute("aria-valuenow", position);
     track.setAttribute("aria-valuetext", `${playhead.phase} pass, step t = ${playhead.t} of ${T - 1}`);
-    windowBox.hidden = !window.windowed;
-    if (window.windowed) {
-      const [a, b] = playhead.phase === "forward" ? [window.start, window.end]
-        : [2 * T - window.end, 2 * T - window.start];
+    const window = state.stageWindow;
+    windowBox.hidden = !window?.windowed;
+    if (window?.windowed) {
+      const [a, b] = playhead.phase === "forward" ? [window.start, window.end] : [2 * T - window.end, 2 * T - window.start];
       Object.assign(windowBox.style, { left: pct(a), width: pct(b - a) });
     }
   }
-  return { show };
+  return { update, resize() {} };
 }

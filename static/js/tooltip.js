@@ -1,6 +1,17 @@
 // The tooltip that gives a drawn value's exact number: hover a unit, a bar or a gradient label.
 
-export function attachTooltip(container, tooltip, describe) {
+import { sub } from "./format.js";
+
+/** What a tooltip says about a drawn value: its name and the number exactly as the API sent it. */
+export function describeValue(node) {
+  const d = node.dataset;
+  if ("h" in d) return `h${sub(d.t)} unit ${d.unit}: ${d.value}`;
+  if ("c" in d) return `c${sub(d.t)} unit ${d.unit}: ${d.value}`;
+  if (d.label) return `${d.label}: ${d.value}`;
+  return null;
+}
+
+export function attachTooltip(container, tooltip, describe = describeValue) {
   container.addEventListener("pointermove", (e) => {
     const node = e.target.closest?.("[data-value]");
     const text = node ? describe(node) : null;

@@ -70,6 +70,7 @@ def test_limits_are_the_engines(client):
     assert data["learning_rate"] == {"above": 0, "max": 1}
     assert data["seconds"] == {"above": 0, "max": config.MAX_SECONDS}
     assert data["timesteps"] == config.MAX_TIMESTEPS == 500
+    assert data["body_bytes"] == config.MAX_BODY == 16 * 1024 * 1024
 
 
 def test_topologies_say_which_feed_their_output_back(client):

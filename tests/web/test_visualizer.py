@@ -291,27 +291,44 @@ def test_every_control_is_reachable_by_tab_and_named(page):
     open_view(page, "")
     reached = tab_through(page)
     ids = {f["id"] for f in reached}
-    assert [f["topology"] for f in reached if f["topology"]] == TOPOLOGIES
-    assert [f["cell"] for f in reached if f["cell"]] == ["rnn-tanh", "rnn-relu", "lstm", "gru"]
+    # Each radio group (WAI-ARIA's pattern) is one Tab stop, its checked button.
+    assert [f["topology"] for f in reached if f["topology"]] == ["many_to_one"]
+    assert [f["cell"] for f in reached if f["cell"]] == ["rnn-tanh"]
+    assert all(f["role"] == "radio" for f in reached if f["topology"] or f["cell"])
     for needed in ("trained", "inputs-field", "inputs-apply", "hidden-size", "length", "seed", "new-seed",
-                   "btn-home", "btn-back", "btn-play", "btn-forward", "btn-end", "btn-backward", "speed"):
+                   "weights-file", "btn-home", "btn-back", "btn-play", "btn-forward", "btn-end", "btn-backward", "speed"):
         assert needed in ids, f"#{needed} is not reachable by Tab"
     assert any(f["role"] == "slider" for f in reached), "the timeline is not reachable by Tab"
     assert [f for f in reached if not f["name"]] == [], "focusable elements without an accessible name"
     assert [f for f in reached if not f["ring"]] == [], "focused elements without a visible focus ring"
 
-    # Enter and Space on a focused topology button switch the topology.
+    # The arrow keys move the choice within a group, and wrap; the playhead keys stay out of it.
     page.evaluate("() => document.activeElement.blur()")
-    while page.evaluate(FOCUSED)["topology"] != "seq2seq":
+    while page.evaluate(FOCUSED)["topology"] is None:
         page.keyboard.press("Tab")
-    redraw(page, lambda: page.keyboard.press("Enter"))
-    assert stage(page)["topology"] == "seq2seq"
-    assert controls(page)["topology"] == ["seq2seq"]
+    for topology in ["many_to_many", "seq2seq", "one_to_one"]:
+        redraw(page, lambda: page.keyboard.press("ArrowRight"))
+        assert page.evaluate(FOCUSED)["topology"] == topology
+        assert stage(page)["topology"] == topology and controls(page)["topology"] == [topology]
+    redraw(page, lambda: page.keyboard.press("ArrowLeft"))
+    assert page.evaluate(FOCUSED)["topology"] == "seq2seq"
+    assert playhead(page) == ("forward", 0)  # the arrows chose topologies; they did not step
     page.keyboard.press("Shift+Tab")
-    assert page.evaluate(FOCUSED)["topology"] == "many_to_many"
-    redraw(page, lambda: page.keyboard.press(" "))
-    assert stage(page)["topology"] == "many_to_many"
-    assert playhead(page) == ("forward", 0)  # Space pressed the button; it did not play
+    assert page.evaluate(FOCUSED)["topology"] is None  # one Tab stop: Shift+Tab leaves the group
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["topology"] == "seq2seq"
+    redraw(page, lambda: page.keyboard.press("Home"))
+    assert stage(page)["topology"] == "one_to_one"
+    # Space on a focused radio presses it (it does not play).
+    page.keyboard.press(" ")
+    assert playhead(page) == ("forward", 0) and not playing(page)
+
+    while page.evaluate(FOCUSED)["cell"] is None:
+        page.keyboard.press("Tab")
+    for cell in ["rnn-relu", "lstm", "gru"]:
+        redraw(page, lambda: page.keyboard.press("ArrowDown"))
+        assert page.evaluate(FOCUSED)["cell"] == cell and controls(page)["cell"] == [cell]
+    assert stage(page)["cell"] == "gru"
     assert page.console_errors == []
 
 

@@ -1,0 +1,51 @@
+// The stage's header view: what is drawn (title and summary), a hint, and whether the drawing
+// is stale (the last request was refused) or why nothing is drawn.
+
+import { count, short } from "./format.js";
+
+function defaultHint(scene) {
+  const feedback = scene.feedsBack ? (scene.trace.teacher_forcing ? " Dashed: the target fed back (teacher forcing)."
+    : " Dashed: each output fed back as the next input.") : "";
+  const values = scene.kind === "regression" ? " ● ŷ, ◇ target." : "";
+  return `Hover a weight label (W_ih, W_hh, W_hy) to light every copy.${values}${feedback}`;
+}
+
+/** The hint while a weight is lit: its shape, and how many steps share it. */
+function weightHint(scene, key) {
+  const { trace } = scene;
+  const [block, name] = key.includes(".") ? key.split(".") : [null, key];
+  const matrix = block ? trace.params[block][name] : trace.params[name];
+  const users = trace.steps.filter((s) => (name === "W_hy" ? s.y !== null : !block || s.role === block)).length;
+  const shape = `${matrix.length}×${matrix[0].length}`;
+  return `${block ? `${block} ` : ""}${name}: one ${shape} matrix (${matrix.length * matrix[0].length} numbers), shared by all ${users} steps that use it.`;
+}
+
+function setText(node, text) {
+  node.textContent = text;
+  node.title = text;
+}
+
+/** nodes: {title, summary, hint, status} elements. */
+export function createHeader(nodes) {
+  function update({ scene, state, changed }) {
+    if (changed.has("status")) {
+      const { status } = state;
+      const shown = status.kind === "stale" || status.kind === "empty";
+      nodes.status.hidden = !shown;
+      nodes.status.dataset.kind = status.kind;
+      nodes.status.textContent = status.kind === "stale"
+        ? `Not redrawn: ${status.message} The drawing is still the previous view.`
+        : status.kind === "empty" ? `Nothing to draw: ${status.message}` : "";
+    }
+    if (!scene || !["scene", "stageWindow", "weight"].some((k) => changed.has(k))) return;
+    const window = state.stageWindow;
+    const shown = window?.windowed ? ` (t = ${window.start}–${window.end - 1} shown)` : "";
+    setText(nodes.title, `${scene.title}${shown}`);
+    const { T, outputs } = scene;
+    const trained = scene.weightsNote ? `${scene.weightsNote} · ` : "";
+    const shared = T === 1 ? "used once (T = 1)" : `shared by all ${T} steps`;
+    nodes.summary.textContent = `${trained}${count(scene.params)} parameters, ${shared} · loss L = ${short(scene.trace.loss, 4)} (mean of ${outputs} output${outputs === 1 ? "" : "s"})`;
+    setText(nodes.hint, state.weight ? weightHint(scene, state.weight) : defaultHint(scene));
+  }
+  return { update, resize() {} };
+}

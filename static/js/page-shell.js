@@ -1,0 +1,32 @@
+// The shell every page shares (templates/base.html): the top bar's shortcuts dialog, presenter
+// mode (F: large type, full screen) and, on a phone, the settings behind a button.
+
+export function createShell(store) {
+  const help = document.getElementById("shortcuts");
+  const present = document.getElementById("present-button");
+  const settings = document.getElementById("settings-button");
+
+  function togglePresenting() {
+    const presenting = !store.state.presenting;
+    store.patch({ presenting });
+    const full = document.fullscreenElement;
+    if (presenting && !full) document.documentElement.requestFullscreen?.().catch(() => {});
+    if (!presenting && full) document.exitFullscreen?.().catch(() => {});
+  }
+  const showHelp = () => help.showModal();
+
+  document.getElementById("help-button").addEventListener("click", showHelp);
+  present.addEventListener("click", togglePresenting);
+  settings?.addEventListener("click", () => {
+    const open = !document.body.classList.contains("settings-open");
+    document.body.classList.toggle("settings-open", open);
+    settings.setAttribute("aria-expanded", String(open));
+  });
+
+  function update({ state, changed }) {
+    if (!changed.has("presenting")) return;
+    document.body.classList.toggle("presenting", state.presenting);
+    present.setAttribute("aria-pressed", String(state.presenting));
+  }
+  return { update, resize() {}, togglePresenting, showHelp };
+}

@@ -1,0 +1,98 @@
+// The page's requests to the API, built from the view state, and typed inputs read back from a
+// trace. Pure: api.js sends what these build. No DOM.
+
+import { cellByChoice } from "./cells.js";
+
+/**
+ * What a user typed, as the API's `inputs`: words for a task with a vocabulary; otherwise
+ * numbers, one step per number when the input is a single value, or steps separated by ";".
+ * Anything that is not a number is passed on as typed, for the API to name in its 422.
+ */
+export function parseInputs(text, task) {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  if (task.input_vocab) return trimmed.split(/\s+/).map((w) => w.toLowerCase());
+  const item = (s) => (s !== "" && Number.isFinite(Number(s)) ? Number(s) : s);
+  const vector = (s) => s.split(/[\s,]+/).filter(Boolean).map(item);
+  if (task.input_size === 1) return trimmed.split(/[\s,;]+/).filter(Boolean).map((s) => [item(s)]);
+  return trimmed.split(";").map((s) => s.trim()).filter(Boolean).map(vector);
+}
+
+/** The steps a trace read from its inputs (one_to_many: the seed; seq2seq: the encoder's). */
+export function givenSteps(trace) {
+  if (trace.topology === "seq2seq") return trace.steps.filter((s) => s.role === "encoder");
+  if (trace.topology === "one_to_many") return trace.steps.slice(0, 1);
+  return trace.steps;
+}
+
+/** The inputs of a trace as the text a user would type to get them again. */
+export function inputsText(trace) {
+  const given = givenSteps(trace);
+  if (trace.input_vocab) return given.map((s) => s.x_label).join(" ");
+  return given.map((s) => s.x.map((v) => Number(v.toPrecision(4))).join(", ")).join("; ");
+}
+
+/** The number a length field shows for a trace: input steps (one_to_many: outputs; seq2seq: source). */
+export function givenLength(trace) {
+  return trace.topology === "one_to_many" ? trace.steps.length : givenSteps(trace).length;
+}
+
+/**
+ * Weights loaded from a file apply while the view still asks for their network: the same
+ * topology, cell and hidden size, and not a preset.
+ */
+export function weightsApply(weights, state) {
+  if (!weights || state.trained) return false;
+  const { config } = weights;
+  const { cell, activation } = cellByChoice(state.cell);
+  return config.topology === state.topology && config.cell === cell && config.activation === activation
+    && config.hidden_size === state.hiddenSize;
+}
+
+/** The /api/trace request for a view state (and weights loaded from a file, if they apply). */
+export function traceRequest(state, catalog, weights = null) {
+  const task = catalog.taskOf(state.topology);
+  const preset = state.trained ? catalog.presetFor(task.id, state.cell) : null;
+  const request = { seed: state.seed, teacher_forcing: state.teacherForcing };
+  if (preset) {
+    request.preset = preset.id;
+  } else if (weightsApply(weights, state)) {
+    Object.assign(request, weights.config, { params: weights.params });
+  } else {
+    const { cell, activation } = cellByChoice(state.cell);
+    Object.assign(request, {
+      topology: state.topology, task: task.id, cell, activation,
+      hidden_size: state.hiddenSize, recurrent_scale: state.recurrentScale,
+    });
+  }
+  const inputs = state.inputs === null ? null : parseInputs(state.inputs, task);
+  if (inputs) request.inputs = inputs;
+  else if (state.length !== null) request.length = state.length;
+  return request;
+}
+
+/**
+ * A training saved by `unroll train --out` (or a preset file), as weights the page can trace:
+ * {config, params, name, accuracy, metric}; an Error that says what is wrong otherwise.
+ */
+export function savedWeights(text, name, catalog) {
+  let saved;
+  try {
+    saved = JSON.parse(text);
+  } catch {
+    throw new Error(`${name} is not JSON`);
+  }
+  const config = saved?.config;
+  const fields = ["topology", "cell", "activation", "hidden_size", "task"];
+  if (!config || typeof config !== "object" || !saved.params || typeof saved.params !== "object"
+    || fields.some((f) => !(f in config))) {
+    throw new Error(`${name} is not a saved training: it needs "config" (${fields.join(", ")}) and "params"`);
+  }
+  if (!catalog.topology(config.topology) || catalog.taskOf(config.topology).id !== config.task) {
+    throw new Error(`${name} was trained on ${config.task} (${config.topology}), which this page does not show`);
+  }
+  return {
+    name, params: saved.params, accuracy: saved.accuracy ?? null, metric: saved.metric ?? "accuracy",
+    config: Object.fromEntries(fields.map((f) => [f, config[f]])),
+  };
+}
