@@ -18,9 +18,10 @@ TOPOLOGY_LIST = [
     for t in TOPOLOGIES.values()
 ]
 TASK_LIST = [task.describe() for task in TASKS.values()]
+OFFERED = ("hidden_size", "seed", "recurrent_scale", "steps", "learning_rate", "batch_size", "seconds")
 LIMITS = {
-    **{field: {"above" if r.low_open else "min": r.low, "max": r.high} for field, r in config.RANGES.items()
-       if field in ("hidden_size", "seed", "recurrent_scale", "steps", "learning_rate", "batch_size", "seconds")},
+    **{field: {"above" if r.low_open else "min": r.low, "max": r.high}
+       for field, r in config.RANGES.items() if field in OFFERED},
     "timesteps": config.MAX_TIMESTEPS,
     "token_characters": config.MAX_TOKEN,
     "body_bytes": config.MAX_BODY,

@@ -20,6 +20,10 @@ function weightHint(scene, key) {
   return `${block ? `${block} ` : ""}${name}: one ${shape} matrix (${matrix.length * matrix[0].length} numbers), shared by all ${users} steps that use it.`;
 }
 
+function sentence(text) {
+  return /[.?!]$/.test(text) ? text : `${text}.`;
+}
+
 function setText(node, text) {
   node.textContent = text;
   node.title = text;
@@ -29,18 +33,18 @@ function setText(node, text) {
 export function createHeader(nodes) {
   function update({ scene, state, changed }) {
     if (changed.has("status")) {
-      const { status } = state;
-      const shown = status.kind === "stale" || status.kind === "empty";
-      nodes.status.hidden = !shown;
-      nodes.status.dataset.kind = status.kind;
-      nodes.status.textContent = status.kind === "stale"
-        ? `Not redrawn: ${status.message} The drawing is still the previous view.`
-        : status.kind === "empty" ? `Nothing to draw: ${status.message}` : "";
+      const failed = state.status.kind === "failed";
+      const kind = scene ? "stale" : "empty";
+      nodes.status.hidden = !failed;
+      nodes.status.dataset.kind = kind;
+      nodes.status.textContent = !failed ? "" : kind === "stale"
+        ? `Not redrawn: ${sentence(state.status.message)} The drawing is still the previous view.`
+        : `Nothing to draw: ${state.status.message}`;
     }
     if (!scene || !["scene", "stageWindow", "weight"].some((k) => changed.has(k))) return;
-    const window = state.stageWindow;
-    const shown = window?.windowed ? ` (t = ${window.start}–${window.end - 1} shown)` : "";
-    setText(nodes.title, `${scene.title}${shown}`);
+    const drawn = state.stageWindow;
+    const part = drawn?.windowed ? ` (t = ${drawn.start}–${drawn.end - 1} shown)` : "";
+    setText(nodes.title, `${scene.title}${part}`);
     const { T, outputs } = scene;
     const trained = scene.weightsNote ? `${scene.weightsNote} · ` : "";
     const shared = T === 1 ? "used once (T = 1)" : `shared by all ${T} steps`;

@@ -1,25 +1,10 @@
-// The player: the clock that moves the store's playhead. The forward pass visits t = 0 … T−1,
-// the backward pass t = T−1 … 0: one sequence of 2T positions that ←/→ walk and the timeline
-// scrubs. The playhead lives in the store (state.phase, state.t) and nowhere else; the player
-// holds only whether it is playing (state.playing, in the store too).
+// The player: the clock that moves the store's playhead along its 2T positions (playhead.js).
+// The playhead lives in the store (state.phase, state.t) and nowhere else; whether it is playing
+// is the store's too (state.playing).
+
+import { clampPlayhead, playheadAt, positionOf } from "./playhead.js";
 
 const STEP_MS = 800; // one step at 1× speed
-
-/** The position of a playhead in the 2T sequence. */
-export function positionOf({ phase, t }, T) {
-  return phase === "forward" ? t : T + (T - 1 - t);
-}
-
-/** The playhead at a position of the 2T sequence (clamped). */
-export function playheadAt(position, T) {
-  const p = Math.min(Math.max(0, position), 2 * T - 1);
-  return p < T ? { phase: "forward", t: p } : { phase: "backward", t: 2 * T - 1 - p };
-}
-
-/** A playhead that fits a trace of T steps. */
-export function clampPlayhead({ phase, t }, T) {
-  return { phase, t: Math.min(Math.max(0, t), T - 1) };
-}
 
 /** The player of a store whose `scene` (with T) is the drawn trace. */
 export function createPlayer(store) {

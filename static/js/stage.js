@@ -111,10 +111,10 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
     replaceChildren(layers.front, labels);
     replaceChildren(layers.backward, drawGradients(ctx, playhead, animate));
     lastPlayhead = playhead;
-    const { window } = layout;
-    if (!lastWindow || ["start", "end", "total"].some((k) => lastWindow[k] !== window[k])) {
-      lastWindow = window;
-      onWindow(window);
+    const shown = layout.window;
+    if (!lastWindow || ["start", "end", "total"].some((k) => lastWindow[k] !== shown[k])) {
+      lastWindow = shown;
+      onWindow(shown);
     }
   }
 
@@ -124,6 +124,7 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
       return;
     }
     delete root.dataset.empty;
+    if (changed.has("status")) root.dataset.stale = String(state.status.kind === "failed");
     const relevant = ["scene", "t", "phase", "presenting"].some((k) => changed.has(k));
     last = { scene, playhead, playing: state.playing };
     if (relevant) draw(scene, playhead, state.playing, changed.has("presenting"));

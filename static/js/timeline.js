@@ -2,7 +2,7 @@
 // backward pass), scrubbable with the pointer; the steps the stage shows are bracketed.
 
 import { el } from "./dom.js";
-import { playheadAt, positionOf } from "./player.js";
+import { playheadAt, positionOf } from "./playhead.js";
 
 export function createTimeline(root, { onSeek }) {
   const windowBox = el("div", { class: "track-window", "aria-hidden": "true" });
@@ -45,10 +45,10 @@ export function createTimeline(root, { onSeek }) {
     track.setAttribute("aria-valuemax", 2 * T - 1);
     track.setAttribute("aria-valuenow", position);
     track.setAttribute("aria-valuetext", `${playhead.phase} pass, step t = ${playhead.t} of ${T - 1}`);
-    const window = state.stageWindow;
-    windowBox.hidden = !window?.windowed;
-    if (window?.windowed) {
-      const [a, b] = playhead.phase === "forward" ? [window.start, window.end] : [2 * T - window.end, 2 * T - window.start];
+    const shown = state.stageWindow;
+    windowBox.hidden = !shown?.windowed;
+    if (shown?.windowed) {
+      const [a, b] = playhead.phase === "forward" ? [shown.start, shown.end] : [2 * T - shown.end, 2 * T - shown.start];
       Object.assign(windowBox.style, { left: pct(a), width: pct(b - a) });
     }
   }

@@ -3,7 +3,7 @@
 // drawing stays (marked stale). Only one request is in flight: a newer one aborts the older.
 
 import { ApiError, fetchTrace } from "./api.js";
-import { clampPlayhead } from "./player.js";
+import { clampPlayhead } from "./playhead.js";
 import { traceRequest, weightsApply } from "./requests.js";
 import { sceneOf } from "./scene.js";
 import { TRACE_FIELDS } from "./state.js";

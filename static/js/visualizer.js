@@ -65,7 +65,7 @@ function createViews(store, catalog, player) {
     createStage($("stage"), {
       onSeek: seek,
       onHighlight: (key) => store.patch({ weight: key }),
-      onWindow: (window) => store.patch({ stageWindow: window }),
+      onWindow: (shown) => store.patch({ stageWindow: shown }),
     }),
     createPlayerBar({
       home: $("btn-home"), back: $("btn-back"), play: $("btn-play"), forward: $("btn-forward"), end: $("btn-end"),
@@ -123,7 +123,7 @@ async function start() {
   const render = (changed) => {
     const frame = { scene: store.state.scene, playhead: { phase: store.state.phase, t: store.state.t }, state: store.state, changed };
     const drawing = views.map((view) => view.update(frame));
-    if (changed.has("scene")) Promise.all(drawing).then(() => performance.mark("unroll:drawn"));
+    if (changed.has("scene") && frame.scene) Promise.all(drawing).then(() => performance.mark("unroll:drawn"));
   };
   store.subscribe(render);
   render(new Set(Object.keys(store.state)));
