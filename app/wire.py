@@ -112,3 +112,16 @@ def network_json(net) -> dict:
 def params_json(params: dict) -> dict:
     """Parameters as nested lists (for files and messages that are not serialised by `dumps`)."""
     return {k: params_json(v) if isinstance(v, dict) else np.asarray(v).tolist() for k, v in params.items()}
+
+
+def imported_json(model, file_format: str) -> dict:
+    """The `/api/import` response: a user's model in the layout of `/api/trace`, and what was read."""
+    return {
+        "cell": model.cell,
+        "activation": model.activation,
+        "input_size": model.input_size,
+        "hidden_size": model.hidden_size,
+        "output_size": model.output_size,
+        "params": model.params,
+        "file": {"format": file_format, "keys": model.keys, "head": model.head},
+    }

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api", tags=["catalog"])
 
 TOPOLOGY_LIST = [
     {"id": t.id, "name": t.name, "description": t.description, "example": t.example,
-     "tasks": [task.id for task in TASKS.values() if task.topology == t.id]}
+     "tasks": [task.id for task in TASKS.values() if t.id in task.topologies]}
     for t in TOPOLOGIES.values()
 ]
 TASK_LIST = [task.describe() for task in TASKS.values()]

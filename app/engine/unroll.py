@@ -234,9 +234,11 @@ def finite_mean(values) -> float:
     return float(m * (values / m).mean())
 
 
-def step_once(cell: Cell, params: dict, x, h, c=None, kind: str = "classification") -> dict:
+def step_once(cell: Cell, params: dict, x, h, c=None, kind: str = "classification",
+              temperature: float = 1.0) -> dict:
     """One timestep outside any sequence, with the arithmetic of `Unroller.step`: x, h, c are
-    (I,), (H,), (H,); `params` holds W_ih W_hh b_ih b_hh, and W_hy b_y when an output is wanted."""
+    (I,), (H,), (H,); `params` holds W_ih W_hh b_ih b_hh, and W_hy b_y when an output is wanted.
+    p = softmax(y / temperature), what a generator samples from (y / 1 is y, exactly)."""
     with np.errstate(all="ignore"):
         ax = cell.project_input(params, x[None, None])[0]  # as Unroller projects a (T, B, I) sequence
         h_new, c_new, gates, _ = cell.forward(params, ax, h[None], None if c is None else c[None])
@@ -244,7 +246,7 @@ def step_once(cell: Cell, params: dict, x, h, c=None, kind: str = "classificatio
         y = p = None
         if "W_hy" in params:
             y = (h_new[None] @ params["W_hy"].T + params["b_y"])[0]  # as Unroller.finish stacks outputs
-            p = softmax(y)[0] if kind == "classification" else None
+            p = softmax(y / temperature)[0] if kind == "classification" else None
     for name, value in (("h", h_new), ("c", c_new), (cell.pre_activation_name, a), ("y", y)):
         if value is not None and not np.isfinite(value).all():
             raise Diverged(0, "forward", name)
