@@ -43,9 +43,9 @@ class ImportedModel:
 def model_from_tensors(tensors: dict[str, np.ndarray], activation: str = "tanh") -> ImportedModel:
     """The model these state_dict arrays describe, every shape and value checked."""
     _refuse_other_layers(tensors)
-    cell_keys = _named(tensors, CELL_KEYS, "an nn.RNN, nn.LSTM or nn.GRU")
+    cell_keys = _named(tensors, CELL_KEYS, "nn.RNN, nn.LSTM or nn.GRU")
     rest = {key: value for key, value in tensors.items() if key not in cell_keys.values()}
-    head_keys = _named(rest, HEAD_KEYS, "an nn.Linear head") if rest else {}
+    head_keys = _named(rest, HEAD_KEYS, "nn.Linear head") if rest else {}
     unexpected = sorted(set(rest) - set(head_keys.values()))
     if unexpected:
         raise bad("unexpected: Unroll reads one nn.RNN/LSTM/GRU layer and at most one nn.Linear "
@@ -104,7 +104,7 @@ def _named(tensors, names: dict, what: str) -> dict:
     prefixes = {key[: -len(suffix)] for key in tensors for suffix in names
                 if key == suffix or key.endswith("." + suffix)}
     if not prefixes:
-        raise bad(f"not {what}: expected {', '.join(names)} (under a prefix such as rnn.)",
+        raise bad(f"not an {what}: expected {', '.join(names)} (under a prefix such as rnn.)",
                   min(tensors) if tensors else None)
     if len(prefixes) > 1:
         shown = ", ".join(sorted(repr(p) for p in prefixes)[:3])
@@ -113,7 +113,7 @@ def _named(tensors, names: dict, what: str) -> dict:
     found = {ours: prefix + suffix for suffix, ours in names.items()}
     missing = [key for key in found.values() if key not in tensors]
     if missing:
-        raise bad(f"missing: {what} has {', '.join(found.values())}", missing[0])
+        raise bad(f"missing: an {what} has {', '.join(found.values())}", missing[0])
     return found
 
 

@@ -130,7 +130,8 @@ class Series(Task):
 
     def __init__(self, series=None, topology: str = "many_to_one"):
         values = self._values(_seasonal_series() if series is None else series)
-        mean, std = float(values.mean()), float(values.std())
+        with np.errstate(over="ignore"):  # a spread past float64 is refused just below
+            mean, std = float(values.mean()), float(values.std())
         if not (np.isfinite(mean) and np.isfinite(std)):
             raise InputError("series", "its mean or spread overflows float64: scale the numbers down")
         std = std if std > 0 else 1.0  # a constant series: only shifted
