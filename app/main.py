@@ -5,7 +5,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from . import __version__
-from .api import catalog, errors, pages, presets, traces, training
+from .api import catalog, errors, exports, imports, pages, presets, traces, training
 from .api.headers import SecurityHeaders
 from .api.limits import BodyLimit
 from .api.sending import HeadAsGet, SendGuard
@@ -21,12 +21,14 @@ Every refusal has one shape, whatever its status: `{"detail": [{"type", "loc", "
 where `loc` names the field (or header) and `msg` what is allowed; at most 10 items, then one
 of type `too_many_errors` that counts the rest. The statuses:
 
-- **400** the body is not JSON (`json_invalid`), or the request is not HTTP;
+- **400** the body is not JSON (`json_invalid`), or not readable multipart (`multipart_invalid`,
+  `/api/import`), or the request is not HTTP;
 - **404** no such route or preset; **405** a method the route does not take;
 - **408** the request stopped arriving (`request_timeout`): its headers not all within 10 s, or its
   body silent for 10 s or not all within 60 s;
 - **413** a body over 16 MB (`body_too_large`);
-- **415** a body not sent as `application/json` (`content_type`);
+- **415** a body not sent as `application/json` (`content_type`); `/api/import` takes
+  `multipart/form-data`;
 - **422** a field out of its range or of the wrong kind, or type `diverged`: a value (a
   pre-activation, h, c, y, a loss, dL/dh, a gradient) overflowed float64, with `step`, `phase`
   and `quantity`. Finite values, however large, are answered as they are;
@@ -39,7 +41,13 @@ A client that reads none of its answer for 10 s is disconnected. `POST /api/trai
 
 A score named `accuracy` (presets, training progress, metrics) is the share of outputs that are
 right for a classification task and R² for a regression task (`sine_wave`); the `metric` beside
-it says which: `"accuracy"` or `"r2"`."""
+it says which: `"accuracy"` or `"r2"`.
+
+Your own data: the tasks `text`, `series` and `vectors` carry it in the request (`text`,
+`series`; `input_size`, `output_size`, `kind`), `POST /api/import` reads your own PyTorch model
+(safetensors or numpy.savez, never a pickle), and `POST /api/export/pytorch` writes the view as a
+PyTorch script that checks every number. A trace with no target at all is forward only: its
+`loss`, `grads`, `dh`, `dc`, `dh_norm` and `grad_contrib` are null."""
 
 
 def create_app() -> FastAPI:
@@ -49,7 +57,7 @@ def create_app() -> FastAPI:
     # builds an absolute URL from the Host header; app.api.errors redirects relatively.
     app = FastAPIOffline(title="Unroll", version=__version__, description=DESCRIPTION,
                          docs_url=None, redoc_url=None, redirect_slashes=False)
-    for module in (catalog, traces, training, presets, pages):
+    for module in (catalog, traces, training, imports, exports, presets, pages):
         app.include_router(module.router)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")

@@ -31,6 +31,7 @@ def trace_json(trace: Trace) -> dict:
     net, gradients = trace.network, trace.gradients
     task = net.task
     contrib = trace.grad_contrib
+    backward = not trace.forward_only  # forward only: dh, dc, dh_norm, grad_contrib, loss, grads null
     steps = []
     for r, x_label in zip(trace.records, trace.x_labels, strict=True):
         t = r.t
@@ -47,18 +48,20 @@ def trace_json(trace: Trace) -> dict:
             "target": None,
             "target_label": None,
             "loss": None,
-            "dh": gradients.dh[t, 0],
-            "dc": None if gradients.dc is None else gradients.dc[t, 0],
-            "dh_norm": float(trace.dh_norm[t]),
-            "grad_contrib": {key: float(values[t]) for key, values in contrib.items()},
+            "dh": gradients.dh[t, 0] if backward else None,
+            "dc": None if not backward or gradients.dc is None else gradients.dc[t, 0],
+            "dh_norm": float(trace.dh_norm[t]) if backward else None,
+            "grad_contrib": {key: float(values[t]) for key, values in contrib.items()} if backward else None,
         }
         if r.y is not None:
             step["y"] = r.y[0]
             step["p"] = None if r.p is None else r.p[0]
+        if r.loss is not None:  # an output without a target (None) has no loss
             step["loss"] = float(r.loss[0])
             if task.kind == "classification":
                 step["target"] = int(r.target[0])
-                step["target_label"] = task.output_vocab[step["target"]]
+                vocab = task.output_vocab  # None for vectors: class indices without names
+                step["target_label"] = None if vocab is None else vocab[step["target"]]
             else:
                 step["target"] = r.target[0]
         steps.append(step)
@@ -68,7 +71,7 @@ def trace_json(trace: Trace) -> dict:
         "params": net.params,
         "steps": steps,
         "loss": trace.loss,
-        "grads": gradients.grads,
+        "grads": gradients.grads if backward else None,
     }
 
 
@@ -104,9 +107,23 @@ def network_json(net) -> dict:
         "gate_names": list(net.cell.gate_names),
         "input_vocab": None if net.task.input_vocab is None else list(net.task.input_vocab),
         "output_vocab": None if net.task.output_vocab is None else list(net.task.output_vocab),
+        "normalisation": net.task.normalisation,  # a series: x, y, target are (v − mean) / std
     }
 
 
 def params_json(params: dict) -> dict:
     """Parameters as nested lists (for files and messages that are not serialised by `dumps`)."""
     return {k: params_json(v) if isinstance(v, dict) else np.asarray(v).tolist() for k, v in params.items()}
+
+
+def imported_json(model, file_format: str) -> dict:
+    """The `/api/import` response: a user's model in the layout of `/api/trace`, and what was read."""
+    return {
+        "cell": model.cell,
+        "activation": model.activation,
+        "input_size": model.input_size,
+        "hidden_size": model.hidden_size,
+        "output_size": model.output_size,
+        "params": model.params,
+        "file": {"format": file_format, "keys": model.keys, "head": model.head},
+    }

@@ -15,7 +15,10 @@ live training (same network, batch 1) with `seconds` 0.001 and with 10, each tim
 line; then ten such trainings whose clients leave after their first line, timed until the
 server reports no training job. Scenario "bad-bodies": bodies of millions of bad items (every
 number a string), timed to their 4xx with the size of the answer, while /api/health is asked
-every 10 ms from another thread (its slowest answer is printed).
+every 10 ms from another thread (its slowest answer is printed). Scenario "uploads": 20 clients
+at once each upload a model file of 16 MB less the form around it to /api/import (a safetensors
+file holding one float32 array of 4 M numbers, which is read whole and converted before its
+size is refused), timed to the last answer, /api/health asked meanwhile.
 """
 
 import argparse
@@ -178,12 +181,57 @@ def bad_bodies(src):
         server.stop()
 
 
+def upload_file(size: int) -> bytes:
+    """A well-formed safetensors file of `size` bytes: one float32 array, refused for its shape."""
+    for n in range(size // 4, 0, -1):
+        header = json.dumps({"rnn.weight_hh_l0": {"dtype": "F32", "shape": [n], "data_offsets": [0, 4 * n]}})
+        if 8 + len(header) + 4 * n <= size:
+            return len(header).to_bytes(8, "little") + header.encode() + b"\0" * (4 * n)
+    raise ValueError(size)
+
+
+def uploads(src, clients: int = 20):
+    server = Server(src)
+    try:
+        base = server.memory("VmRSS")
+        data = upload_file(16 * 1024 * 1024 - 512)  # the form's boundaries and headers take the rest
+        answers, slowest, done = [], [0.0], threading.Event()
+
+        def send():
+            r = httpx.post(f"{server.url}/api/import", files={"file": ("model.safetensors", data)},
+                           timeout=600)
+            answers.append((r.status_code, r.json()["detail"][0]["msg"][:60]))
+
+        def poll():
+            while not done.is_set():
+                slowest[0] = max(slowest[0], health_latency(server.url))
+                time.sleep(0.05)
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        started = time.perf_counter()
+        senders = [threading.Thread(target=send) for _ in range(clients)]
+        for t in senders:
+            t.start()
+        for t in senders:
+            t.join()
+        took = time.perf_counter() - started
+        done.set()
+        poller.join()
+        statuses = sorted({status for status, _ in answers})
+        print(f"uploads      {clients} uploads of {len(data) / 1e6:.1f} MB at once: answers {statuses} "
+              f"({answers[0][1]!r}) after {took:.2f} s; RSS {base:.0f} MB at start, peak "
+              f"{server.memory('VmHWM'):.0f} MB; slowest /api/health {slowest[0] * 1000:.0f} ms", flush=True)
+    finally:
+        server.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--src", help="serve the code in this folder (default: the installed app)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--hold", type=float, default=40.0)
-    parser.add_argument("--only", choices=["non-readers", "training", "bad-bodies"])
+    parser.add_argument("--only", choices=["non-readers", "training", "bad-bodies", "uploads"])
     args = parser.parse_args()
     if args.only in (None, "non-readers"):
         non_readers(args.src, args.clients, args.hold)
@@ -191,6 +239,8 @@ def main():
         training(args.src)
     if args.only in (None, "bad-bodies"):
         bad_bodies(args.src)
+    if args.only in (None, "uploads"):
+        uploads(args.src)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ NEVER = {
     "engine": ("app.api", "app.wire", "app.cli", "app.main", "fastapi", "starlette", "pydantic", "orjson", "uvicorn"),
     "wire.py": ("app.api", "app.cli", "app.main", "fastapi", "starlette", "pydantic", "uvicorn"),
     "cli.py": ("app.api", "app.main", "fastapi"),
+    "pytorch_script.py": ("app.api", "app.cli", "app.main", "fastapi", "starlette", "pydantic", "uvicorn", "torch"),
 }
 
 

@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api", tags=["catalog"])
 
 TOPOLOGY_LIST = [
     {"id": t.id, "name": t.name, "description": t.description, "example": t.example,
-     "tasks": [task.id for task in TASKS.values() if task.topology == t.id], "feeds_back": t.feeds_back}
+     "tasks": [task.id for task in TASKS.values() if t.id in task.topologies], "feeds_back": t.feeds_back}
     for t in TOPOLOGIES.values()
 ]
 TASK_LIST = [task.describe() for task in TASKS.values()]

@@ -2,10 +2,17 @@
 
 from ..engine.errors import InputError
 from ..engine.network import Network, build_network
+from ..engine.own_data import DATA_FIELDS
 from ..engine.presets import preset_network
 from .schemas import NetworkConfig
 
 CONFIG_FIELDS = ("topology", "cell", "activation", "hidden_size", "task")
+
+
+def task_data(req: NetworkConfig) -> dict:
+    """The request's fields that may carry a task's own data, and its inputs and targets (which
+    the vectors task reads: its kind from the targets, and training's sequence)."""
+    return {field: getattr(req, field, None) for field in (*DATA_FIELDS, "inputs", "targets")}
 
 
 def network_from(req: NetworkConfig, preset: str | None = None) -> Network:
@@ -15,9 +22,9 @@ def network_from(req: NetworkConfig, preset: str | None = None) -> Network:
         params = None if req.params is None else req.params.as_engine()
         return build_network(
             req.topology, req.cell, req.activation, req.hidden_size, req.task, req.seed,
-            req.recurrent_scale, params,
+            req.recurrent_scale, params, task_data(req),
         )
     if req.params is not None:
         raise InputError("params", "give params or preset, not both")
     explicit = {field: getattr(req, field) for field in CONFIG_FIELDS if field in req.model_fields_set}
-    return preset_network(preset, req.seed, **explicit)
+    return preset_network(preset, req.seed, task_data(req), **explicit)

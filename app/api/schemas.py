@@ -102,20 +102,51 @@ class NetworkConfig(Strict):
         None, **RANGES["recurrent_scale"].bounds(), description="spectral radius of each gate block of W_hh"
     )
     params: Params | None = Field(None, description="replaces the seeded weights")
+    # Your own data (app/engine/own_data.py): each field is read by one task, refused by the others.
+    text: str | None = Field(
+        None, min_length=2, max_length=config.MAX_TEXT,
+        description=f"task `text`: the passage to model, at most {config.MAX_TEXT} characters (code "
+        f"points); its distinct characters, at most {config.MAX_TEXT_VOCAB}, are the vocabulary, in "
+        "code-point order. Omitted: the opening of Alice's Adventures in Wonderland",
+    )
+    series: list[Number] | None = Field(
+        None, min_length=2, max_length=config.MAX_SERIES, fail_fast=True,
+        description=f"task `series`: the column of numbers, at most {config.MAX_SERIES}, in its own "
+        "units; the network reads them normalised, (v − mean) / std (see `normalisation` in the "
+        "answer). Omitted: a synthetic seasonal series of 240 values",
+    )
+    input_size: Integer | None = Field(
+        None, **RANGES["input_size"].bounds(),
+        description=f"task `vectors`: the size of each input vector (default {config.DEFAULT_VECTORS[0]})",
+    )
+    output_size: Integer | None = Field(
+        None, **RANGES["output_size"].bounds(),
+        description=f"task `vectors`: the output layer's size (default {config.DEFAULT_VECTORS[1]})",
+    )
+    kind: Literal["classification", "regression"] | None = Field(
+        None, description="task `vectors`: classification (p = softmax(y), cross-entropy) or "
+        "regression (squared error); default: what the targets are (class indices or vectors), "
+        "and without targets regression (y alone, as the model writes it)",
+    )
 
 
 Token = Annotated[str, Field(max_length=config.MAX_TOKEN)]
+Inputs = Annotated[list[Token | Vector] | None, Field(min_length=1, max_length=MAX_TIMESTEPS, fail_fast=True)]
+Targets = Annotated[
+    list[Token | Annotated[Integer, Field(ge=0, le=4096)] | Vector] | None,
+    Field(min_length=1, max_length=MAX_TIMESTEPS, fail_fast=True),
+]
 
 
 class TraceRequest(NetworkConfig):
     teacher_forcing: bool = Field(False, description="feed back targets instead of predictions")
-    inputs: list[Token | Vector] | None = Field(
-        None, min_length=1, max_length=MAX_TIMESTEPS, fail_fast=True,
-        description="tokens of the task's vocabulary, or vectors; omitted: sampled from seed",
+    inputs: Inputs = Field(
+        None, description="tokens of the task's vocabulary, or vectors; omitted: sampled from seed. "
+        "`series`: values in the series' units, `[[v], …]`",
     )
-    targets: list[Token | Annotated[Integer, Field(ge=0, le=4096)] | Vector] | None = Field(
-        None, min_length=1, max_length=MAX_TIMESTEPS, fail_fast=True,
-        description="tokens, class indices or vectors; omitted: the task's rule labels the inputs",
+    targets: Targets = Field(
+        None, description="tokens, class indices or vectors; omitted: the task's rule labels the inputs "
+        "(`vectors` has none: without targets the trace is forward only)",
     )
     preset: str | None = Field(
         None, max_length=config.MAX_PRESET_ID, description="a preset's configuration and weights"
@@ -149,6 +180,11 @@ class StepRequest(Strict):
     kind: Literal["classification", "regression"] = Field(
         "classification", description="p = softmax(y) is given for classification"
     )
+    temperature: Number = Field(
+        1.0, **RANGES["temperature"].bounds(),
+        description="p = softmax(y / temperature), for sampling what to feed back: below 1 sharper, "
+        "above 1 flatter (y itself is unchanged)",
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -161,6 +197,10 @@ class StepRequest(Strict):
 
 
 class TrainRequest(NetworkConfig):
+    inputs: Inputs = Field(None, description="task `vectors` only: the sequence to train on (other "
+                           "tasks sample their own examples)")
+    targets: Targets = Field(None, description="task `vectors` only, required to train it: class "
+                             "indices or vectors for `inputs`")
     steps: Integer = Field(TrainSettings.steps, **RANGES["steps"].bounds())
     learning_rate: Number = Field(TrainSettings.learning_rate, **RANGES["learning_rate"].bounds())
     batch_size: Integer = Field(TrainSettings.batch_size, **RANGES["batch_size"].bounds())
@@ -217,7 +257,10 @@ class Limits(BaseModel):
 
 class TaskInfo(BaseModel):
     id: str
-    topology: str
+    topology: str = Field(description="its default topology")
+    topologies: list[str] = Field(description="every topology it runs on")
+    reads: list[str] = Field(description="the request fields that carry its own data (`text`, "
+                             "`series`; `input_size`, `output_size`, `kind`), empty for a task with its own")
     name: str
     rule: str
     why_memory: str
@@ -244,12 +287,14 @@ class Step(BaseModel):
     p: list[float] | None
     target: int | list[float] | None
     target_label: str | None
-    loss: float | None
-    dh: list[float] = Field(description="total dL/dh_t: through the output at t and every later step")
-    dc: list[float] | None = Field(description="total dL/dc_t (LSTM)")
-    dh_norm: float
-    grad_contrib: dict[str, float] = Field(
-        description="‖this step's term‖ in the gradient of W_ih, W_hh, b_ih, b_hh"
+    loss: float | None = Field(description="loss_t; null at a step without an output, or whose "
+                               "target no rule knows (after the last typed character or value)")
+    dh: list[float] | None = Field(description="total dL/dh_t: through the output at t and every later "
+                                   "step; null when the trace is forward only (no target at all)")
+    dc: list[float] | None = Field(description="total dL/dc_t (LSTM); null when forward only")
+    dh_norm: float | None = Field(description="‖dL/dh_t‖; null when forward only")
+    grad_contrib: dict[str, float] | None = Field(
+        description="‖this step's term‖ in the gradient of W_ih, W_hh, b_ih, b_hh; null when forward only"
     )
 
 
@@ -265,14 +310,36 @@ class NetworkInfo(BaseModel):
     gate_names: list[str]
     input_vocab: list[str] | None
     output_vocab: list[str] | None
+    normalisation: dict[str, float] | None = Field(
+        description="task `series`: `{\"mean\", \"std\"}`; x, y and target are normalised, (v − mean) / "
+        "std, so a value in the series' units is mean + std · y. Null for every other task"
+    )
 
 
 class TraceResponse(NetworkInfo):
     teacher_forcing: bool
     params: dict
     steps: list[Step]
-    loss: float
-    grads: dict = Field(description="same keys and shapes as params")
+    loss: float | None = Field(description="L, the mean of loss_t over the outputs that have a target; "
+                               "null when none has (forward only)")
+    grads: dict | None = Field(description="same keys and shapes as params; null when forward only")
+
+
+class ImportedFile(BaseModel):
+    format: Literal["safetensors", "npz"]
+    keys: dict[str, str] = Field(description="each parameter's key in the file, e.g. "
+                                 "`{\"W_ih\": \"rnn.weight_ih_l0\", …, \"W_hy\": \"fc.weight\"}`")
+    head: bool = Field(description="false: the file has no nn.Linear, so W_hy = I and b_y = 0 (y_t = h_t)")
+
+
+class ImportResponse(BaseModel):
+    cell: str
+    activation: str = Field(description="as the request said (an nn.RNN's file does not hold it)")
+    input_size: int
+    hidden_size: int
+    output_size: int
+    params: dict = Field(description="W_ih W_hh b_ih b_hh W_hy b_y, float64, in /api/trace's layout")
+    file: ImportedFile = Field(description="what was read; not a trace request's field")
 
 
 class StepResponse(BaseModel):

@@ -32,7 +32,7 @@ async def post_trace(req: TraceRequest):
 def _step(req: StepRequest) -> dict:
     cell = checked_cell(req.cell, req.activation)
     params, x, h, c = check_step(cell, req.params.model_dump(exclude_none=True), req.x, req.h, req.c)
-    return step_once(cell, params, x, h, c, req.kind)
+    return step_once(cell, params, x, h, c, req.kind, req.temperature)
 
 
 @router.post("/step", response_model=StepResponse, responses=ERRORS, summary="One timestep")

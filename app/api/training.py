@@ -116,7 +116,7 @@ async def post_train(req: TrainRequest):
         steps=req.steps, learning_rate=req.learning_rate, batch_size=req.batch_size,
         seconds=req.seconds, length=req.length,
     )
-    check_settings(net, settings, live=True)
+    check_settings(net, settings, live=True, given=req.inputs is not None or req.targets is not None)
     TRAIN_POOL.reserve()
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()

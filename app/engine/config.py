@@ -52,6 +52,23 @@ MAX_MATRIX = 1024  # rows of one JSON matrix (W_ih and W_hh have G·H <= 4·256)
 MAX_TOKEN = 64  # characters of one input token
 MAX_PRESET_ID = 100  # characters of a preset id
 
+# --- your own data: text, series, vectors (app/engine/own_data.py) ---------------------------
+MAX_TEXT = 20_000  # characters (code points) of a `text`: a few pages, sampled in windows
+MAX_TEXT_VOCAB = 96  # distinct characters of a `text`: printable ASCII and a newline is 96
+TEXT_WINDOW = 32  # characters a training window or a trace reads by default (fewer in a short text)
+MAX_SERIES = 5_000  # numbers of a `series`: a pasted column, 400 years of monthly values
+SERIES_WINDOW = 24  # values a window reads by default (two years of monthly values)
+MAX_IO_SIZE = 256  # input and output sizes of `vectors`: the largest imported lstm (I = H = O =
+# 256, 0.6 M numbers) then still fits a 16 MB request body as JSON (about 12 MB)
+DEFAULT_VECTORS = (3, 2)  # input and output sizes of `vectors` when the request does not say
+VECTORS_WINDOW = 10  # steps of a sampled random sequence of `vectors` (one_to_many: outputs)
+MAX_TEMPERATURE = 100.0  # of /api/step's softmax(y / temperature); a high one is near uniform
+
+# --- an imported model file (app/engine/model_file.py) ---------------------------------------
+MAX_FILE_HEADER = 1024 * 1024  # bytes of a safetensors header (the JSON of names, shapes, ranges)
+MAX_FILE_TENSORS = 64  # arrays in one file: a single-layer cell and a head have 6
+MAX_FILE_ARRAYS = 16 * 1024 * 1024  # bytes of all arrays unpacked from an .npz (a zip may compress)
+
 
 def _number(value) -> str:
     """1.0e6 as '1000000', 0.5 as '0.5', an int as it is unless it is too long to quote."""
@@ -109,4 +126,7 @@ RANGES = {
     "batch_size": Range(1, MAX_BATCH),
     "seconds": Range(0, MAX_SECONDS, low_open=True),  # of a live training
     "any_seconds": Range(0, low_open=True),  # of an offline training (`unroll train`)
+    "input_size": Range(1, MAX_IO_SIZE),  # of the vectors task
+    "output_size": Range(1, MAX_IO_SIZE),
+    "temperature": Range(0, MAX_TEMPERATURE, low_open=True),
 }

@@ -164,6 +164,23 @@ def checked_cell(cell: str, activation: str) -> Cell:
     return make_cell(cell, activation)
 
 
+def checked_task(topology: str, task: str | None, data: dict | None = None) -> Task:
+    """The task from its registry, made for this request (app/engine/own_data.py). `data` holds the
+    request's fields that may carry a task's own data, and its inputs and targets (which the
+    vectors task reads); a field that only other tasks read is refused, naming it."""
+    task = DEFAULT_TASK[topology] if task is None else task
+    if task not in TASKS or topology not in TASKS[task].topologies:
+        allowed = [t.id for t in TASKS.values() if topology in t.topologies]
+        raise InputError("task", f"unknown task {task!r} for {topology}; allowed {allowed}")
+    data = {field: value for field, value in (data or {}).items() if value is not None}
+    for field in data:
+        readers = [t.id for t in TASKS.values() if field in t.reads]
+        if readers and field not in TASKS[task].reads:
+            raise InputError(field, f"is read by the task {' or '.join(readers)} only; this request's "
+                             f"task is {task}")
+    return TASKS[task].made(topology, data)
+
+
 def build_network(
     topology: str,
     cell: str,
@@ -173,20 +190,19 @@ def build_network(
     seed: int = DEFAULT_SEED,
     recurrent_scale: float | None = None,
     params=None,
+    task_data: dict | None = None,
 ) -> Network:
-    """Look every id up in its registry, check every size, then initialise or check `params`."""
+    """Look every id up in its registry, check every size, then initialise or check `params`;
+    `task_data` makes a task that carries its own data (see checked_task)."""
     if topology not in TOPOLOGIES:
         raise InputError("topology", f"unknown {topology!r}; allowed {list(TOPOLOGIES)}")
     net_cell = checked_cell(cell, activation)
-    task = DEFAULT_TASK[topology] if task is None else task
-    if task not in TASKS or TASKS[task].topology != topology:
-        allowed = [t.id for t in TASKS.values() if t.topology == topology]
-        raise InputError("task", f"unknown task {task!r} for {topology}; allowed {allowed}")
+    net_task = checked_task(topology, task, task_data)
     RANGES["hidden_size"].check("hidden_size", hidden_size)
     RANGES["seed"].check("seed", seed)
     if recurrent_scale is not None:
         RANGES["recurrent_scale"].check("recurrent_scale", recurrent_scale)
-    net_topology, net_task = TOPOLOGIES[topology], TASKS[task]
+    net_topology = TOPOLOGIES[topology]
     shapes = param_shapes(net_topology, net_cell, net_task, hidden_size)
     if params is None:
         params = init_params(shapes, hidden_size, seed, net_cell.blocks, recurrent_scale)

@@ -125,9 +125,9 @@ def load_preset(preset: str) -> dict:
     return {k: _read(preset)[k] for k in ("id", "config", "params", "accuracy", "metric")}
 
 
-def preset_network(preset: str, seed: int = 0, **explicit) -> Network:
+def preset_network(preset: str, seed: int = 0, task_data: dict | None = None, **explicit) -> Network:
     """The preset's network, ready to trace; a configuration field given in `explicit` (and not
-    None) must agree with the preset's."""
+    None) must agree with the preset's, and `task_data` is refused as by any built-in task."""
     try:
         data = load_preset(preset)
     except KeyError:
@@ -135,4 +135,4 @@ def preset_network(preset: str, seed: int = 0, **explicit) -> Network:
     for field, value in explicit.items():
         if value is not None and value != data["config"][field]:
             raise InputError(field, f"preset {preset} was trained with {field} = {data['config'][field]!r}")
-    return build_network(**data["config"], seed=seed, params=data["params"])
+    return build_network(**data["config"], seed=seed, params=data["params"], task_data=task_data)

@@ -6,7 +6,7 @@ than one step needs memory: its `why_memory` says why (and `/api/tasks` shows it
 """
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,7 +20,7 @@ class Example:
     targets: list  # tokens (classification) or vectors (regression), one per output
 
 
-@cache
+@lru_cache(maxsize=256)  # bounded: every pasted `text` brings a vocabulary of its own
 def _vocab_index(vocab: tuple[str, ...]) -> dict[str, int]:
     return {token: i for i, token in enumerate(vocab)}
 
@@ -39,6 +39,25 @@ class Task:
     value_range: tuple[float, float] | None = None  # of vector inputs and regression outputs
     lengths: tuple[int, int]  # the shortest and longest `length` of a sample of natural length
     max_length: int = MAX_TIMESTEPS  # the largest `length` a request may ask for
+    reads: tuple[str, ...] = ()  # request fields that carry the task's own data (own_data.py)
+    normalisation: dict | None = None  # {"mean", "std"} when values are normalised (a series)
+
+    @property
+    def topologies(self) -> tuple[str, ...]:
+        """The topologies it runs on: its own (a task that carries its data may run on several)."""
+        return (self.topology,)
+
+    def made(self, topology: str, data: dict) -> "Task":
+        """The task as a request makes it: from its own data (`reads`), for `topology`. A task with
+        a rule and data of its own is itself."""
+        return self
+
+    def check_trainable(self, given: bool = False):
+        """InputError unless training can sample labelled examples; `given`: the training request
+        brought inputs or targets, which only a task without a rule of its own trains on."""
+        if given:
+            raise InputError("inputs", f"{self.id} trains on examples it samples itself; only the "
+                             "vectors task trains on given inputs and targets")
 
     def sample(self, rng: np.random.Generator, length: int | None = None) -> Example:
         """A random example with `length` steps (see `length_of`), or a natural length."""
@@ -138,6 +157,8 @@ class Task:
         return {
             "id": self.id,
             "topology": self.topology,
+            "topologies": list(self.topologies),
+            "reads": list(self.reads),
             "name": self.name,
             "rule": self.rule,
             "why_memory": self.why_memory,
@@ -388,3 +409,7 @@ TASKS = {task.id: task for task in (SameSign(), SineWave(), Sentiment(), NamedEn
 DEFAULT_TASK: dict[str, str] = {}  # topology -> its first task
 for _task in TASKS.values():
     DEFAULT_TASK.setdefault(_task.topology, _task.id)
+
+# The tasks that carry their data in the request (text, series, vectors) build on Task above and
+# join TASKS from their own module, after the defaults; imported here so TASKS always holds them.
+from . import own_data  # noqa: E402, F401

@@ -4,6 +4,8 @@
 runs the Unroller and BPTT on a batch of one, and keeps for every step what the page shows:
 the forward records (x, h, c, gates, y, p, target, loss), dL/dh_t and its norm, and the norm of
 this step's term in the gradient of each shared cell weight (the gradient is their sum over t).
+A target may be None (no rule knows it): that output has no loss; with no target at all the
+trace is forward only, and its loss, gradients, dL/dh_t and their norms are None.
 """
 
 from dataclasses import dataclass
@@ -25,11 +27,15 @@ class Trace:
     example: Example
     teacher_forcing: bool
     records: list[StepRecord]  # the forward pass, a batch of one
-    gradients: Gradients  # BPTT: dh, dc, da per step and the parameter gradients
-    loss: float
+    gradients: Gradients | None  # BPTT: dh, dc, da per step and the parameter gradients
+    loss: float | None  # None: forward only (no output has a target)
     x_labels: list[str | None]  # per step: the input's token, <start>, or the fed-back token
-    dh_norm: np.ndarray  # (T,) ‖dL/dh_t‖
-    grad_contrib: dict  # W_ih, W_hh, b_ih, b_hh -> (T,) ‖step t's term in that gradient‖
+    dh_norm: np.ndarray | None  # (T,) ‖dL/dh_t‖
+    grad_contrib: dict | None  # W_ih, W_hh, b_ih, b_hh -> (T,) ‖step t's term in that gradient‖
+
+    @property
+    def forward_only(self) -> bool:
+        return self.gradients is None
 
 
 def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0) -> Example:
@@ -79,15 +85,21 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
     task = net.task
     _check_target_count(net, len(example.inputs), len(example.targets))
     X = task.input_matrix(example.inputs)[:, None, :]  # (T_in, 1, I)
-    targets = task.target_array(example.targets)[:, None]  # (T_out, 1) or (T_out, 1, O)
+    targets, scored = _targets_and_scored(task, example.targets)
+    if teacher_forcing and scored is not None:
+        raise InputError("teacher_forcing", "feeds back the targets, so every output needs one; "
+                         f"output {int(np.flatnonzero(~scored)[0])} has none")
+    loss = gradients = dh_norm = contrib = None
     with np.errstate(all="ignore"):  # overflow is caught as Diverged, not warned about
-        unroller = Unroller(net, X, targets, teacher_forcing).run()
-        loss = unroller.loss
-        gradients = backward(unroller)
+        unroller = Unroller(net, X, targets[:, None], teacher_forcing, scored).run()
+        if scored is None or scored.any():
+            loss = unroller.loss
+            gradients = backward(unroller)
+    if gradients is not None:
+        dh_norm = row_norms(gradients.dh[:, 0])
+        contrib = _grad_contributions(unroller, gradients)
+        _check_finite_norms(dh_norm, contrib)
     tokens = task.tokens_of(example.inputs)
-    dh_norm = row_norms(gradients.dh[:, 0])
-    contrib = _grad_contributions(unroller, gradients)
-    _check_finite_norms(dh_norm, contrib)
     return Trace(
         network=net,
         example=example,
@@ -99,6 +111,18 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         dh_norm=dh_norm,
         grad_contrib=contrib,
     )
+
+
+def _targets_and_scored(task, targets: list):
+    """(T_out,) class indices or (T_out, O) values, with a placeholder (class 0, zeros) where an
+    output has no target (None), and the mask of the outputs that have one (None when all do)."""
+    scored = np.array([target is not None for target in targets])
+    given = task.target_array([target for target in targets if target is not None])
+    if scored.all():
+        return given, None
+    full = np.zeros((len(targets),) + given.shape[1:], dtype=given.dtype)
+    full[scored] = given
+    return full, scored
 
 
 def _grad_contributions(unroller: Unroller, gradients: Gradients) -> dict:

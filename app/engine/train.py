@@ -33,10 +33,12 @@ def step_work(net: Network, settings: TrainSettings) -> int:
     return settings.batch_size * steps * per_step
 
 
-def check_settings(net: Network, s: TrainSettings, live: bool):
+def check_settings(net: Network, s: TrainSettings, live: bool, given: bool = False):
     """Each setting within its bounds, or an InputError naming the first that is not. `live`
-    training (streamed by the server) is also bounded in seconds and in work per step."""
+    training (streamed by the server) is also bounded in seconds and in work per step. `given`:
+    the request brought inputs or targets, which only the vectors task trains on (and needs)."""
     task = net.task
+    task.check_trainable(given)
     for field in ("steps", "learning_rate", "batch_size"):
         RANGES[field].check(field, getattr(s, field))
     if s.length is not None:

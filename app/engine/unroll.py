@@ -73,13 +73,16 @@ class Unroller:
     inputs: (T_in, B, I) float64; targets: (T_out, B) class indices or (T_out, B, O) values.
     A fed-back input is the previous prediction (one-hot of the argmax, or the value), or the
     previous target when `teacher_forcing`; either way a constant for the gradient.
+    `scored`: (T_out,) bool, the outputs that have a target (the others hold a placeholder and
+    get y and p but no loss); None when all do.
     """
 
-    def __init__(self, net: Network, inputs, targets, teacher_forcing: bool = False):
+    def __init__(self, net: Network, inputs, targets, teacher_forcing: bool = False, scored=None):
         self.net = net
         self.inputs = inputs
         self.targets = targets
         self.teacher_forcing = teacher_forcing
+        self.scored = scored
         self.plan = net.topology.plan(len(inputs), len(targets))
         self.records: list[StepRecord] = []
         B, H = inputs.shape[1], net.hidden_size
@@ -147,6 +150,11 @@ class Unroller:
         for n, r in enumerate(outs):
             r.y, r.p, r.target, r.loss = Y[n], None if P is None else P[n], target[n], loss[n]
         finite = np.isfinite(loss).all(axis=1)
+        if self.scored is not None:  # an output without a target has no loss: its y must be finite
+            scored = self.scored[[r.spec.output_index for r in outs]]
+            for n in np.flatnonzero(~scored):
+                outs[n].target = outs[n].loss = None
+            finite = np.where(scored, finite, np.isfinite(Y).reshape(len(outs), -1).all(axis=1))
         if not finite.all():
             bad = outs[np.flatnonzero(~finite)[0]]
             raise Diverged(bad.t, "forward", "loss" if np.isfinite(bad.y).all() else "y")
@@ -209,9 +217,10 @@ class Unroller:
 
     @property
     def loss(self) -> float:
-        """L = mean of loss_t over the output steps (and over the batch): finite, since every
-        loss_t is (`finish` checked them), however large their sum."""
-        return finite_mean(np.concatenate([loss for _, _, loss in self._batches]))
+        """L = mean of loss_t over the output steps that have a target (and over the batch):
+        finite, since every loss_t is (`finish` checked them), however large their sum."""
+        losses = np.concatenate([loss for _, _, loss in self._batches])  # (T_out, B)
+        return finite_mean(losses if self.scored is None else losses[self.scored])
 
 
 def finite_mean(values) -> float:
@@ -225,9 +234,11 @@ def finite_mean(values) -> float:
     return float(m * (values / m).mean())
 
 
-def step_once(cell: Cell, params: dict, x, h, c=None, kind: str = "classification") -> dict:
+def step_once(cell: Cell, params: dict, x, h, c=None, kind: str = "classification",
+              temperature: float = 1.0) -> dict:
     """One timestep outside any sequence, with the arithmetic of `Unroller.step`: x, h, c are
-    (I,), (H,), (H,); `params` holds W_ih W_hh b_ih b_hh, and W_hy b_y when an output is wanted."""
+    (I,), (H,), (H,); `params` holds W_ih W_hh b_ih b_hh, and W_hy b_y when an output is wanted.
+    p = softmax(y / temperature), what a generator samples from (y / 1 is y, exactly)."""
     with np.errstate(all="ignore"):
         ax = cell.project_input(params, x[None, None])[0]  # as Unroller projects a (T, B, I) sequence
         h_new, c_new, gates, _ = cell.forward(params, ax, h[None], None if c is None else c[None])
@@ -235,7 +246,7 @@ def step_once(cell: Cell, params: dict, x, h, c=None, kind: str = "classificatio
         y = p = None
         if "W_hy" in params:
             y = (h_new[None] @ params["W_hy"].T + params["b_y"])[0]  # as Unroller.finish stacks outputs
-            p = softmax(y)[0] if kind == "classification" else None
+            p = softmax(y / temperature)[0] if kind == "classification" else None
     for name, value in (("h", h_new), ("c", c_new), (cell.pre_activation_name, a), ("y", y)):
         if value is not None and not np.isfinite(value).all():
             raise Diverged(0, "forward", name)
@@ -268,7 +279,11 @@ def backward(unroller: Unroller) -> Gradients:
 
     Y, P = unroller.outputs()  # (N, B, O)
     dY = output_backward(kind, Y, P, unroller.targets)
-    dY /= len(outs) * B  # L is the mean over output steps and examples
+    if unroller.scored is None:
+        dY /= len(outs) * B  # L is the mean over output steps and examples
+    else:  # … over the output steps that have a target
+        dY[~unroller.scored] = 0.0
+        dY /= unroller.scored.sum() * B
     hs = unroller.hidden_states()  # (T, B, H)
     out_steps = [r.t for r in outs]
     grads = {

@@ -68,10 +68,28 @@ def test_train_requests_never_500(client, body):
             assert json.loads(list(r.iter_lines())[-1])["type"] in ("done", "error")
 
 
-@pytest.mark.parametrize("path", ["/api/trace", "/api/step", "/api/train"])
+@pytest.mark.parametrize("path", ["/api/trace", "/api/step", "/api/train", "/api/export/pytorch"])
 @given(value=json_values)
 @FUZZ
 def test_arbitrary_json_never_500(client, path, value):
     assume(not (path == "/api/train" and value == {}))  # a valid request: 300 steps of training
     r = client.post(path, content=json.dumps(value), headers={"content-type": "application/json"})
+    assert r.status_code in (200, 400, 422), r.text[:500]
+
+
+safetensors_like = st.builds(
+    lambda header, data, size: (size if size is not None else len(header)).to_bytes(8, "little") + header + data,
+    st.dictionaries(st.text(max_size=20), st.fixed_dictionaries({}, optional={
+        "dtype": st.sampled_from(["F32", "F64", "F16", "BF16", "I64", ""]),
+        "shape": st.lists(st.integers(-2, 9), max_size=3),
+        "data_offsets": st.lists(st.integers(-4, 400), max_size=3)}), max_size=6).map(
+        lambda d: json.dumps(d).encode()),
+    st.binary(max_size=400), st.none() | st.integers(0, 2**64 - 1))
+
+
+@given(data=st.binary(max_size=600) | safetensors_like, activation=st.sampled_from(["tanh", "relu", "x", None]))
+@FUZZ
+def test_any_uploaded_file_never_500(client, data, activation):
+    fields = {} if activation is None else {"activation": activation}
+    r = client.post("/api/import", files={"file": ("model", data)}, data=fields)
     assert r.status_code in (200, 400, 422), r.text[:500]

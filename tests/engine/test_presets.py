@@ -36,7 +36,9 @@ PREFIX_STEPS = 10  # the first steps of every recipe, recorded
 
 
 def test_a_preset_for_every_task_and_cell():
-    assert sorted(IDS) == sorted(f"{task}-{cell}" for task in TASKS for cell, _ in PRESET_CELLS)
+    """Every task with a rule and data of its own (not text, series, vectors: they come with the request)."""
+    own = [task for task in TASKS if not TASKS[task].reads]
+    assert sorted(IDS) == sorted(f"{task}-{cell}" for task in own for cell, _ in PRESET_CELLS)
 
 
 @pytest.mark.parametrize("preset", IDS)
