@@ -24,9 +24,10 @@ DEFAULT_SEED = 0  # initialisation and the sampled example
 
 # --- an explained step (`/api/explain`) ------------------------------------------------------
 CHAIN_STEPS = 50  # links of a step's Jacobian chain: k = t−1 down to t−50
-# Bytes of Jacobians held at once while the chain's norms are computed, a batch of them at a
-# time: 8 of the largest (an LSTM's (h, c): 512 × 512), or the whole chain of a smaller network.
-CHAIN_MEMORY = 16 * 1024 * 1024
+# Bytes of each batch of Jacobians (and of their running products) whose norms are computed
+# together: 4 of the largest (an LSTM's (h, c): 512 × 512), or the whole chain of a network up to
+# H = 64. Batches that fit the processor's cache measured fastest (benchmarks/README.md).
+CHAIN_MEMORY = 8 * 1024 * 1024
 
 # --- training -------------------------------------------------------------------------------
 MAX_TRAIN_STEPS = 5000  # optimisation steps of one training

@@ -16,7 +16,8 @@ stopped rising (LEVEL), the full SVD of B_m gives the residual, and a matrix who
 at most RESIDUAL·θ is done and leaves the stack. A stack of N matrices
 iterates together, so NumPy's cost per call is paid once a step rather than once a matrix:
 that is what makes 50 norms of 512 × 512 cheap (one LAPACK SVD each would cost more than the
-whole trace). The start vectors come from a fixed seed: the same matrices give the same norms.
+whole trace). The start vector comes from a fixed seed and is the same for every matrix, so a
+matrix gets the same norm, to the last bit, alone or in any stack.
 """
 
 import numpy as np
@@ -27,17 +28,23 @@ LEVEL = 1e-9  # θ has levelled off: it rose by at most this much (relative) sin
 # close the next one, and in error by about 1e-14 / (the relative gap to the next): far below
 # anything drawn, and below 1e-10 for the Jacobians of every cell tried (tests/engine/test_spectral.py).
 RESIDUAL = 1e-7
+BREAKDOWN = 1e-12  # what is left of a vector, relative, after two passes of Gram–Schmidt: rounding
 
 
 def spectral_norms(A):
     """σ_max of each matrix of A (N, R, C), finite values, R and C at least 1: (N,)."""
     if A.shape[1] < A.shape[2]:
         A = A.transpose(0, 2, 1)  # ‖A‖ = ‖Aᵀ‖; started from the shorter side, m = C is exact
+    largest = np.abs(A).max(axis=(1, 2))
+    far = (largest > 2.0**500) | ((largest < 2.0**-500) & (largest > 0))  # squares would overflow or vanish
+    if far.any():  # scaled by a power of two, which is exact, and the norms scaled back
+        e = np.where(far, np.frexp(largest)[1], 0)
+        return np.ldexp(spectral_norms(np.ldexp(A, -e[:, None, None])), e)
     N, R, C = A.shape
     norms = np.zeros(N)
     todo, A_todo = np.arange(N), A  # the matrices still iterating, and their state:
-    v = np.random.default_rng(0).standard_normal((N, C))
-    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    v = np.random.default_rng(0).standard_normal(C)  # one start for all: a norm is the same in any stack
+    v = np.repeat(v[None] / np.linalg.norm(v), N, axis=0)
     U, V = np.zeros((N, C, R)), np.zeros((N, C, C))  # the u's and v's so far, as rows (zero pages
     alpha, beta = np.zeros((N, C)), np.zeros((N, C))  # cost no memory until written)
     u, b, theta_before = np.zeros((N, R)), np.zeros(N), np.zeros(N)
@@ -80,11 +87,24 @@ def _rows_kept(Q, keep, m):
 
 
 def _orthogonal_to(w, Q):
-    """w (N, n) less its parts along the rows of Q (N, j, n), each row of Q a unit vector."""
+    """w (N, n) less its parts along the rows of Q (N, j, n), orthonormal rows. Where one pass
+    removed most of w, a second pass (twice is enough: Kahan and Parlett); what is then left of a
+    w that lay within the rows is rounding, and is set to zero: the Krylov space is exhausted, B_m
+    already holds the singular values it can reach, and the bidiagonal simply stops growing."""
     if Q.shape[1] == 0:
         return w
-    coefficients = Q @ w[:, :, None]  # (N, j, 1)
-    return w - (coefficients.transpose(0, 2, 1) @ Q)[:, 0]
+    before = np.linalg.norm(w, axis=1)
+    w = w - _along(w, Q)
+    again = np.linalg.norm(w, axis=1) < 0.7 * before
+    if again.any():
+        w[again] -= _along(w[again], Q[again])
+        w[again & (np.linalg.norm(w, axis=1) <= BREAKDOWN * before)] = 0.0
+    return w
+
+
+def _along(w, Q):
+    """The parts of w (N, n) along the rows of Q (N, j, n): Σ_i (q_i·w) q_i."""
+    return ((Q @ w[:, :, None]).transpose(0, 2, 1) @ Q)[:, 0]
 
 
 def _bidiagonal(alpha, beta):
