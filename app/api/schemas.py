@@ -312,7 +312,6 @@ class ExplainRequest(TraceRequest):
     )
 
 
-
 class ExplainForward(BaseModel):
     """Step t's forward pass term by term. Besides the fields below, for each gate block k of
     `blocks`, with W_ih, W_hh, b_ih, b_hh that block's H rows: `Wx_k` = W_ih·x_t, `Wh_k` =
@@ -362,5 +361,5 @@ class ExplainResponse(BaseModel):
     blocks: list[str] = Field(description="the gate blocks in PyTorch's order: h / i f g o / r z n")
     forward: ExplainForward
     backward: ExplainBackward
-    chain: list[ChainLink] = Field(description="k = t−1 down to max(0, t − 50); the state s is h, "
-                                   "or (h, c) stacked for an LSTM")
+    chain: list[ChainLink] = Field(description=f"k = t−1 down to max(0, t − {config.CHAIN_STEPS}); the "
+                                   "state s is h, or (h, c) stacked for an LSTM")

@@ -138,7 +138,9 @@ def jacobian_chain(trace: Trace, t: int, steps: int = CHAIN_STEPS) -> list[Chain
         factor_norms = spectral_norms(J)
         product_norms = np.ldexp(spectral_norms(products), exponents)
         for k, factor, product in zip(chunk, factor_norms, product_norms, strict=True):
-            if not np.isfinite(factor) or not np.isfinite(product):
+            if not np.isfinite(factor):
+                raise Diverged(k, "backward", "the Jacobian ‖∂s_{k+1}/∂s_k‖")
+            if not np.isfinite(product):
                 raise Diverged(k, "backward", "the Jacobian product ‖∂s_t/∂s_k‖")
             chain.append(ChainLink(k, float(factor), float(product)))
     return chain
