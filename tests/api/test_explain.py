@@ -170,3 +170,17 @@ def test_plausible_requests_never_500(client, body):
     assert r.status_code in (200, 422), r.text[:500]
     if r.status_code == 422:
         assert r.json()["detail"][0]["loc"][0] == "body"
+
+
+def test_a_chain_past_float64_is_a_diverged_422_naming_k(client):
+    """A finite trace (h_4 = 1e100, no gradient) whose product ∂h_4/∂h_0 = 1e400·I is not."""
+    body = {"topology": "many_to_one", "cell": "rnn", "activation": "relu", "hidden_size": 2,
+            "inputs": ["it", "was", "not", "very", "good"]}
+    params = post(client, "/api/trace", **body)["params"]
+    params |= {"W_ih": [[1e-300] * len(params["W_ih"][0])] * 2, "W_hh": [[1e100, 0.0], [0.0, 1e100]],
+               "b_ih": [0.0, 0.0], "b_hh": [0.0, 0.0], "W_hy": [[0.0, 0.0]] * len(params["W_hy"])}
+    assert [link["product"] for link in post(client, **body, params=params, t=3)["chain"]] == [1e100, 1e200, 1e300]
+    r = client.post("/api/explain", json=body | {"params": params, "t": 4})
+    assert r.status_code == 422
+    (item,) = r.json()["detail"]
+    assert (item["type"], item["step"], item["phase"]) == ("diverged", 0, "backward")
