@@ -5,7 +5,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from . import __version__
-from .api import catalog, errors, exports, imports, pages, presets, traces, training
+from .api import catalog, errors, explain, exports, imports, pages, presets, traces, training
 from .api.headers import SecurityHeaders
 from .api.limits import BodyLimit
 from .api.sending import HeadAsGet, SendGuard
@@ -57,7 +57,7 @@ def create_app() -> FastAPI:
     # builds an absolute URL from the Host header; app.api.errors redirects relatively.
     app = FastAPIOffline(title="Unroll", version=__version__, description=DESCRIPTION,
                          docs_url=None, redoc_url=None, redirect_slashes=False)
-    for module in (catalog, traces, training, imports, exports, presets, pages):
+    for module in (catalog, traces, explain, training, imports, exports, presets, pages):
         app.include_router(module.router)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")

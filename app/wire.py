@@ -9,6 +9,7 @@ exactly.
 import numpy as np
 import orjson
 
+from .engine.explain import StepExplanation
 from .engine.trace import Trace
 
 
@@ -72,6 +73,20 @@ def trace_json(trace: Trace) -> dict:
         "steps": steps,
         "loss": trace.loss,
         "grads": gradients.grads if backward else None,
+    }
+
+
+def explain_json(explanation: StepExplanation) -> dict:
+    """The `/api/explain` response: one step's terms forward and backward, and its Jacobian chain."""
+    e = explanation
+    return {
+        "t": e.t,
+        "role": e.role,
+        "cell": e.cell,
+        "blocks": list(e.blocks),
+        "forward": e.forward,
+        "backward": e.backward,
+        "chain": [{"k": link.k, "factor": link.factor, "product": link.product} for link in e.chain],
     }
 
 

@@ -1,10 +1,11 @@
-"""Validated requests -> engine objects: the network (seeded, given params, or a preset)."""
+"""Validated requests -> engine objects: the network (seeded, given params, or a preset), its trace."""
 
 from ..engine.errors import InputError
 from ..engine.network import Network, build_network
 from ..engine.own_data import DATA_FIELDS
 from ..engine.presets import preset_network
-from .schemas import NetworkConfig
+from ..engine.trace import Trace, choose_example, trace
+from .schemas import NetworkConfig, TraceRequest
 
 CONFIG_FIELDS = ("topology", "cell", "activation", "hidden_size", "task")
 
@@ -28,3 +29,9 @@ def network_from(req: NetworkConfig, preset: str | None = None) -> Network:
         raise InputError("params", "give params or preset, not both")
     explicit = {field: getattr(req, field) for field in CONFIG_FIELDS if field in req.model_fields_set}
     return preset_network(preset, req.seed, task_data(req), **explicit)
+
+
+def trace_from(req: TraceRequest) -> Trace:
+    """The trace a request asks for: its network, and its example (given, or sampled from `seed`)."""
+    net = network_from(req, req.preset)
+    return trace(net, choose_example(net, req.inputs, req.targets, req.length, req.seed), req.teacher_forcing)

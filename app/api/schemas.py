@@ -384,3 +384,74 @@ class ErrorResponse(BaseModel):
     `too_many_errors` that counts the rest)."""
 
     detail: list[ErrorItem]
+
+
+# --- /api/explain: one step opened up (docs/api.md) -----------------------------------------
+
+
+class ExplainRequest(TraceRequest):
+    t: Integer = Field(**RANGES["t"].bounds(), description="the step to open up: 0 to the trace's steps − 1")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"topology": "many_to_one", "cell": "lstm", "hidden_size": 8, "seed": 0,
+                 "inputs": ["the", "movie", "was", "not", "good"], "t": 4},
+                {"preset": "reverse-gru", "inputs": ["cat", "dog", "red"], "t": 5},
+            ]
+        }
+    )
+
+
+class ExplainForward(BaseModel):
+    """Step t's forward pass term by term. Besides the fields below, for each gate block k of
+    `blocks`, with W_ih, W_hh, b_ih, b_hh that block's H rows: `Wx_k` = W_ih·x_t, `Wh_k` =
+    W_hh·h_{t−1}, `bx_k` = b_ih, `bh_k` = b_hh, `a_k` the pre-activation (Wx_k + bx_k + Wh_k +
+    bh_k; the GRU's n: Wx_n + bx_n + r ⊙ (Wh_n + bh_n)) and `k` the block after its activation
+    (σ, or tanh for g and n; for `rnn` the block `h` is h_t itself)."""
+
+    model_config = ConfigDict(extra="allow")
+    x: list[float] = Field(description="x_t, the input the cell read")
+    h_prev: list[float] = Field(
+        description="h_{t−1} (zeros at t = 0; the encoder's last h at the decoder's first step)")
+    c_prev: list[float] | None = Field(description="c_{t−1} (LSTM)")
+    c: list[float] | None = Field(description="c_t = f ⊙ c_{t−1} + i ⊙ g (LSTM)")
+    h: list[float] = Field(description="h_t, as in the trace")
+    y: list[float] | None = Field(description="y_t = W_hy·h_t + b_y, at a step with an output")
+    p: list[float] | None = Field(description="softmax(y_t) (classification)")
+    target: int | list[float] | None = Field(description="the class index, or the value vector")
+    loss: float | None = Field(description="loss_t")
+
+
+class ExplainBackward(BaseModel):
+    """Step t's backward pass. Besides the fields below, `da_k` = dL/da_k for each gate block k
+    of `blocks` (for the GRU's n, dL/d(W_hn h + b_hn) is r ⊙ da_n)."""
+
+    model_config = ConfigDict(extra="allow")
+    dh: list[float] = Field(description="the total dL/dh_t, as in the trace")
+    dh_out: list[float] = Field(description="the part of dh through this step's output (zeros without one)")
+    dh_next: list[float] = Field(
+        description="the part from step t+1 (zeros at the last step): dh = dh_out + dh_next")
+    dc: list[float] | None = Field(description="the total dL/dc_t (LSTM)")
+    dh_prev: list[float] = Field(description="what this step sends back to h_{t−1}: step t−1's dh_next")
+    dc_prev: list[float] | None = Field(description="what it sends back to c_{t−1} (LSTM)")
+    shrink: float | None = Field(description="‖dh_prev‖ / ‖dh‖; null when ‖dh‖ = 0 (no gradient "
+                                 "reaches the step) or when the ratio is past float64")
+
+
+class ChainLink(BaseModel):
+    k: int
+    factor: float = Field(description="‖∂s_{k+1}/∂s_k‖₂, the largest singular value of one step's Jacobian")
+    product: float = Field(description="‖∂s_t/∂s_k‖₂, of the product of the factors from k to t")
+
+
+class ExplainResponse(BaseModel):
+    t: int
+    role: Literal["step", "encoder", "decoder"]
+    cell: str
+    blocks: list[str] = Field(description="the gate blocks in PyTorch's order: h / i f g o / r z n")
+    forward: ExplainForward
+    backward: ExplainBackward | None = Field(description="null for a trace without a loss (own data whose "
+                                             "outputs have no target: forward only)")
+    chain: list[ChainLink] = Field(description=f"k = t−1 down to max(0, t − {config.CHAIN_STEPS}); the "
+                                   "state s is h, or (h, c) stacked for an LSTM")

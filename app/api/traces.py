@@ -3,10 +3,9 @@
 from fastapi import APIRouter
 
 from ..engine.network import check_step, checked_cell
-from ..engine.trace import choose_example, trace
 from ..engine.unroll import step_once
 from ..wire import dumps, trace_json
-from .convert import network_from
+from .convert import trace_from
 from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute
 from .limits import TRACE_POOL
@@ -18,9 +17,7 @@ ERRORS = POST_ERRORS
 
 
 def _trace_bytes(req: TraceRequest) -> bytes:
-    net = network_from(req, req.preset)
-    example = choose_example(net, req.inputs, req.targets, req.length, req.seed)
-    return dumps(trace_json(trace(net, example, req.teacher_forcing)))
+    return dumps(trace_json(trace_from(req)))
 
 
 @router.post("/trace", response_model=TraceResponse, responses=ERRORS, summary="Trace one example")

@@ -21,6 +21,11 @@ def sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
+def rows_scaled(v, W):
+    """diag(v)·W for a batch: v (B, H), W (H, K) -> (B, H, K), row j of W times v_j."""
+    return v[:, :, None] * W
+
+
 @dataclass(frozen=True)
 class Activation:
     id: str
@@ -52,6 +57,8 @@ class Cell:
 
     forward(params, ax, h, c) -> (h_new, c_new, gates, cache)
     backward(params, cache, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
+    jacobian(params, cache) -> J, (B, S, S): the one-step Jacobian ∂s_t/∂s_{t−1} of the state
+    s = h (S = H), or s = (h, c) stacked for the LSTM (S = 2H); backward is the product Jᵀ·(dh, dc)
     dh is the total dL/dh_t and dc is dL/dc_t through c_{t+1} only; the LSTM adds the path
     through h_t and returns the total as dc_total (None for the others). da_x and da_h are
     dL/d(input projection) and dL/d(recurrent projection), (B, G·H), so that
@@ -61,6 +68,7 @@ class Cell:
     id: str
     activations: tuple[str, ...] = ("tanh",)  # the `activation` values it accepts, default first
     gate_names: tuple[str, ...] = ()  # post-activation gate vectors reported per step
+    block_names: tuple[str, ...] = ("h",)  # the G row blocks of W_ih and W_hh, by what they make
     blocks: int = 1  # G, the number of stacked row blocks in W_ih and W_hh
     has_c: bool = False  # an LSTM carries a cell state c beside h
     same_da: bool = True  # da_x is da_h (false for the GRU, whose r gates the recurrent part of n)
@@ -114,10 +122,16 @@ class RNN(Cell):
         da = dh * self.activation.grad_from_output(h_new)  # backprop through the activation
         return da, da, da @ params["W_hh"], None, None  # dh_prev = da W_hh
 
+    def jacobian(self, params, cache):
+        """∂h_t/∂h_{t−1} = diag(act′(a_t))·W_hh"""
+        (h_new,) = cache
+        return rows_scaled(self.activation.grad_from_output(h_new), params["W_hh"])  # (B, H, H)
+
 
 class LSTM(Cell):
     id = "lstm"
     gate_names = ("i", "f", "g", "o")
+    block_names = gate_names
     blocks = 4
     has_c = True
 
@@ -147,10 +161,30 @@ class LSTM(Cell):
         da[:, 2 * H : 3 * H] = dgates[:, 2 * H : 3 * H] * (1.0 - g * g)  # … and through tanh for g
         return da, da, da @ params["W_hh"], dc_total * f, dc_total  # dc_prev = dc_t ⊙ f
 
+    def jacobian(self, params, cache):
+        """∂(h_t, c_t)/∂(h_{t−1}, c_{t−1}) = [[∂h/∂h, ∂h/∂c], [∂c/∂h, ∂c/∂c]], W_k the gate rows of W_hh:
+        ∂c/∂h = diag(c_{t−1}⊙f(1−f))·W_f + diag(g⊙i(1−i))·W_i + diag(i⊙(1−g²))·W_g,  ∂c/∂c = diag(f),
+        ∂h/∂h = diag(tanh(c_t)⊙o(1−o))·W_o + diag(o⊙(1−tanh²c_t))·∂c/∂h,     ∂h/∂c = diag(o⊙(1−tanh²c_t)⊙f)"""
+        gates, c_prev, tanh_c = cache
+        B, H = c_prev.shape
+        i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
+        W_i, W_f, W_g, W_o = (params["W_hh"][k * H : (k + 1) * H] for k in range(4))
+        dh_dc = o * (1.0 - tanh_c * tanh_c)  # ∂h_t/∂c_t, elementwise
+        dc_dh = (rows_scaled(c_prev * f * (1.0 - f), W_f) + rows_scaled(g * i * (1.0 - i), W_i)
+                 + rows_scaled(i * (1.0 - g * g), W_g))  # (B, H, H)
+        J = np.zeros((B, 2 * H, 2 * H))
+        J[:, :H, :H] = rows_scaled(tanh_c * o * (1.0 - o), W_o) + dh_dc[:, :, None] * dc_dh
+        J[:, H:, :H] = dc_dh
+        diagonal = np.arange(H)
+        J[:, diagonal, H + diagonal] = dh_dc * f  # ∂h/∂c
+        J[:, H + diagonal, H + diagonal] = f  # ∂c/∂c
+        return J
+
 
 class GRU(Cell):
     id = "gru"
     gate_names = ("r", "z", "n")
+    block_names = gate_names
     blocks = 3
     same_da = False
 
@@ -192,6 +226,22 @@ class GRU(Cell):
         da_h = da_x.copy()
         da_h[:, 2 * H :] = da_n * r  # r gates the recurrent part of n
         return da_x, da_h, dh * z + da_h @ params["W_hh"], None, None
+
+    def jacobian(self, params, cache):
+        """∂h_t/∂h_{t−1} = diag(z) + diag(h_{t−1} − n)·∂z/∂h + diag(1 − z)·∂n/∂h, where, W_k the gate
+        rows of W_hh, ∂r/∂h = diag(r(1−r))·W_r, ∂z/∂h = diag(z(1−z))·W_z and
+        ∂n/∂h = diag(1 − n²)·(diag(W_hn h + b_hn)·∂r/∂h + diag(r)·W_n)"""
+        gates, h_prev, ah_n = cache
+        H = h_prev.shape[1]
+        r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
+        W_r, W_z, W_n = (params["W_hh"][k * H : (k + 1) * H] for k in range(3))
+        dh_da_n = (1.0 - z) * (1.0 - n * n)  # ∂h_t/∂a_n: through (1 − z)⊙n, then tanh
+        J = (rows_scaled((h_prev - n) * z * (1.0 - z), W_z)  # through z
+             + rows_scaled(dh_da_n * ah_n * r * (1.0 - r), W_r)  # through r, inside n
+             + rows_scaled(dh_da_n * r, W_n))  # through W_hn h, inside n; (B, H, H)
+        diagonal = np.arange(H)
+        J[:, diagonal, diagonal] += z
+        return J
 
 
 CELLS = {cell.id: cell for cell in (RNN, LSTM, GRU)}  # the cell registry: id -> class

@@ -22,6 +22,13 @@ DEFAULT_ACTIVATION = "tanh"
 DEFAULT_HIDDEN = 8  # hidden units: small enough to read every one of them on the page
 DEFAULT_SEED = 0  # initialisation and the sampled example
 
+# --- an explained step (`/api/explain`) ------------------------------------------------------
+CHAIN_STEPS = 50  # links of a step's Jacobian chain: k = t−1 down to t−50
+# Bytes of each batch of Jacobians (and of their running products) whose norms are computed
+# together: 4 of the largest (an LSTM's (h, c): 512 × 512), or the whole chain of a network up to
+# H = 64. Batches that fit the processor's cache measured fastest (benchmarks/README.md).
+CHAIN_MEMORY = 8 * 1024 * 1024
+
 # --- training -------------------------------------------------------------------------------
 MAX_TRAIN_STEPS = 5000  # optimisation steps of one training
 MAX_BATCH = 256  # examples per mini-batch
@@ -120,6 +127,7 @@ RANGES = {
     "hidden_size": Range(1, MAX_HIDDEN),
     "seed": Range(0, MAX_SEED),
     "length": Range(1, MAX_TIMESTEPS),  # a task may allow fewer (see Task.max_length)
+    "t": Range(0, MAX_TIMESTEPS - 1),  # the step to explain; a trace has as many as it has
     "recurrent_scale": Range(0, MAX_RECURRENT_SCALE),
     "steps": Range(1, MAX_TRAIN_STEPS),
     "learning_rate": Range(0, 1, low_open=True),

@@ -264,6 +264,9 @@ class Gradients:
     grads: dict  # dL/dθ for every parameter θ, nested like the parameters (JSON: `grads`)
     dh: np.ndarray  # (T, B, H) total dL/dh_t: through the output at t and through every later step
     dc: np.ndarray | None  # (T, B, H) total dL/dc_t, LSTM only
+    dh_out: np.ndarray  # (N, B, H) dL/dh_t through the output at t, for the N output steps in order
+    dh_next: np.ndarray  # (T, B, H) dL/dh_t through step t+1 (zero at the last step): dh = dh_out + dh_next
+    dc_next: np.ndarray | None  # (T, B, H) dL/dc_t through step t+1, what step t's backward was handed
     da_x: np.ndarray  # (T, B, G·H) dL/d(input projection); step t's term in dW_ih is da_x[t]ᵀ x_t
     da_h: np.ndarray  # (T, B, G·H) dL/d(recurrent projection); its term in dW_hh is da_h[t]ᵀ h_{t−1}
 
@@ -294,6 +297,7 @@ def backward(unroller: Unroller) -> Gradients:
 
     GH = cell.blocks * H
     dh_all, dc_all, da_x_all, da_h_all = [None] * T, [None] * T, [None] * T, [None] * T
+    dh_next_all, dc_next_all = [None] * T, [None] * T
     dh_next = np.zeros((B, H))  # dL/dh_t through step t+1
     dc_next = np.zeros((B, H)) if cell.has_c else None
     part_params = {part: net.part_params(part) for part in net.topology.parts}
@@ -301,12 +305,14 @@ def backward(unroller: Unroller) -> Gradients:
         r = records[t]
         k = r.spec.output_index
         dh = dh_next if k is None else dh_next + dh_out[k]  # total dL/dh_t
-        dh_all[t] = dh
+        dh_all[t], dh_next_all[t], dc_next_all[t] = dh, dh_next, dc_next
         da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = cell.backward(
             part_params[r.spec.part], r.cache, dh, dc_next
         )
     dh_all = np.array(dh_all)  # (T, B, H)
     dc_all = np.array(dc_all) if cell.has_c else None
+    dh_next_all = np.array(dh_next_all)  # (T, B, H)
+    dc_next_all = np.array(dc_next_all) if cell.has_c else None
     da_x = np.array(da_x_all)  # (T, B, G·H)
     da_h = da_x if cell.same_da else np.array(da_h_all)
     _check_finite_backward(dh_all, dc_all)
@@ -330,7 +336,7 @@ def backward(unroller: Unroller) -> Gradients:
             # dL/d(pre-activation) is largest, where the terms of that sum are largest too
             step = int(np.abs(da_x).reshape(T, -1).max(axis=1).argmax())
             raise Diverged(step, "backward", f"the gradient of {key}")
-    return Gradients(grads, dh_all, dc_all, da_x, da_h)
+    return Gradients(grads, dh_all, dc_all, dh_out, dh_next_all, dc_next_all, da_x, da_h)
 
 
 def _check_finite_backward(dh_all, dc_all):
