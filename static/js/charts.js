@@ -7,16 +7,19 @@
 import { el } from "./dom.js";
 import { plotlyValueScale } from "./scales.js";
 
-const MARGIN = { l: 58, r: 10, t: 16, b: 22 };
 const CONFIG = { displayModeBar: false };
-const TICK_ROOM = 1.9; // em a log tick's label needs, its superscript included
+const TICK_ROOM = 1.5; // em a log tick's label needs
 
-/** The page's colours and type, read from its CSS (static/css/unroll.css). */
-function theme() {
+/** The page's colours and type, read from its CSS (static/css/unroll.css): the plot's own font
+ * size (larger in presenter mode) sets the margins that hold the tick labels. */
+function theme(plot) {
   const root = getComputedStyle(document.documentElement);
   const css = (name) => root.getPropertyValue(name).trim();
+  const { fontFamily, fontSize } = getComputedStyle(plot);
+  const size = parseFloat(fontSize);
   return {
-    font: { family: getComputedStyle(document.body).fontFamily, size: 13, color: css("--chart-ink") },
+    font: { family: fontFamily, size, color: css("--chart-ink") },
+    margin: { l: Math.round(4.4 * size), r: Math.round(0.8 * size), t: Math.round(1.2 * size), b: Math.round(1.7 * size) },
     muted: css("--muted"), gradient: css("--gradient"), gradientSoft: css("--gradient-soft"),
     gradientGrid: css("--gradient-grid"), plot: css("--plot-bg"),
   };
@@ -25,7 +28,7 @@ function theme() {
 function boundary(scene, colour) {
   const k = scene.decoderStart;
   if (k <= 0) return { shapes: [], annotations: [] };
-  const note = (text, xanchor) => ({ xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor, yanchor: "bottom", text, showarrow: false, font: { size: 11, color: colour } });
+  const note = (text, xanchor) => ({ xref: "x", yref: "paper", x: k - 0.5, y: 1, xanchor, yanchor: "bottom", text, showarrow: false, font: { color: colour } });
   return {
     shapes: [{ type: "line", xref: "x", yref: "paper", x0: k - 0.5, x1: k - 0.5, y0: 0, y1: 1, line: { color: colour, width: 2, dash: "dot" } }],
     annotations: [note("encoder ", "right"), note(" decoder", "left")],
@@ -39,7 +42,13 @@ function axes(T, yTitle) {
   };
 }
 
-function heatmapFigure(scene, look) {
+/** A tick every `dtick` units, as many as fit in `height` px with a line of type each. */
+export function unitTicks(H, height, fontSize) {
+  const labels = Math.max(2, Math.floor(height / (fontSize * 1.3)));
+  return { tick0: 0, dtick: Math.max(1, Math.ceil(H / labels)) };
+}
+
+function heatmapFigure(scene, look, height) {
   const { trace, T, H } = scene;
   const z = Array.from({ length: H }, (_, unit) => trace.steps.map((s) => s.h[unit]));
   const { xaxis, yaxis } = axes(T, "unit");
@@ -50,8 +59,9 @@ function heatmapFigure(scene, look) {
       hovertemplate: "t = %{x}, unit %{y}<br>h = %{z}<extra></extra>",
     }],
     layout: {
-      margin: MARGIN, font: look.font, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: look.plot,
-      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false, ...(H <= 8 ? { dtick: 1 } : {}) }, ...boundary(scene, look.muted),
+      margin: look.margin, font: look.font, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: look.plot,
+      xaxis, yaxis: { ...yaxis, autorange: "reversed", showgrid: false, ...unitTicks(H, height - look.margin.t - look.margin.b, look.font.size) },
+      ...boundary(scene, look.muted),
     },
   };
 }
@@ -65,14 +75,23 @@ export function logAxis([lo, hi], height, fontSize) {
   const range = [Math.floor(Math.log10(lo) * 4) / 4 - 0.1, Math.log10(hi) + 0.15];
   const labels = Math.max(2, Math.floor(height / (fontSize * TICK_ROOM)));
   const dtick = Math.max(1, Math.ceil((range[1] - range[0]) / labels));
-  return { range, dtick, tick0: 0 };
+  const decades = [];
+  for (let d = Math.ceil(range[0] / dtick) * dtick; d <= range[1]; d += dtick) decades.push(d);
+  // 10⁻⁵ written with superscript characters, so the exponent is as large as the type around it
+  return { range, dtick, tickmode: "array", tickvals: decades.map((d) => 10 ** d), ticktext: decades.map((d) => `10${superscript(d)}`) };
+}
+
+const SUPERSCRIPTS = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+function superscript(n) {
+  return String(n).replace(/./g, (c) => SUPERSCRIPTS[c]);
 }
 
 function normFigure(scene, look, height) {
   const { trace, T } = scene;
   const norms = trace.steps.map((s) => (s.dh_norm > 0 ? s.dh_norm : null));
   const { xaxis, yaxis } = axes(T, "‖dL/dh‖");
-  const plotHeight = height - MARGIN.t - MARGIN.b;
+  const plotHeight = height - look.margin.t - look.margin.b;
   return {
     data: [{
       type: "scatter", mode: T <= 120 ? "lines+markers" : "lines", x: trace.steps.map((s) => s.t), y: norms,
@@ -80,8 +99,8 @@ function normFigure(scene, look, height) {
       hovertemplate: "t = %{x}<br>‖dL/dh‖ = %{y}<extra></extra>", connectgaps: false,
     }],
     layout: {
-      margin: MARGIN, font: look.font, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: look.gradientSoft, xaxis,
-      yaxis: { ...yaxis, type: "log", exponentformat: "power", gridcolor: look.gradientGrid, ...logAxis(scene.gradient, plotHeight, look.font.size) },
+      margin: look.margin, font: look.font, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: look.gradientSoft, xaxis,
+      yaxis: { ...yaxis, type: "log", gridcolor: look.gradientGrid, ...logAxis(scene.gradient, plotHeight, look.font.size) },
       ...boundary(scene, look.muted), showlegend: false,
     },
   };
@@ -93,8 +112,11 @@ function overlay(node) {
   const marker = el("div", { class: "playhead-box" });
   const message = el("p", { class: "veil-message" });
   node.replaceChildren(veil, marker, message);
-  Object.assign(node.style, { left: `${MARGIN.l}px`, right: `${MARGIN.r}px`, top: `${MARGIN.t}px`, bottom: `${MARGIN.b}px` });
   return {
+    /** Lay the overlay over the plot area, inside the plot's margins. */
+    place(margin) {
+      Object.assign(node.style, { left: `${margin.l}px`, right: `${margin.r}px`, top: `${margin.t}px`, bottom: `${margin.b}px` });
+    },
     show(T, t, veilFrom, veilTo, text = "", opaque = false) {
       veil.classList.toggle("opaque", opaque);
       const pct = (k) => `${(100 * k) / T}%`;
@@ -118,8 +140,9 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onS
 
   async function draw() {
     if (!plotly) return;
-    const look = theme();
-    const figures = [[heatmap, heatmapFigure(scene, look)], [norms, normFigure(scene, look, norms.clientHeight)]];
+    const look = theme(heatmap);
+    for (const o of Object.values(overlays)) o.place(look.margin);
+    const figures = [[heatmap, heatmapFigure(scene, look, heatmap.clientHeight)], [norms, normFigure(scene, look, norms.clientHeight)]];
     await Promise.all(figures.map(([node, f]) => plotly.react(node, f.data, sized(node, f.layout), CONFIG)));
     for (const [node] of figures) {
       if (!node.dataset.bound) {
@@ -144,7 +167,7 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onS
   function update({ scene: next, playhead, changed }) {
     if (!next) return undefined;
     let drawn;
-    if (changed.has("scene")) {
+    if (changed.has("scene") || (changed.has("presenting") && scene)) {
       scene = next;
       drawn = draw();
     }

@@ -1,4 +1,6 @@
-// Keyboard shortcuts (docs/page.md): Space, ←/→, Home/End, B, 1–5, F, ?.
+// Keyboard shortcuts (docs/page.md): Space, ←/→, Home/End, B, 1–5, F, ?, and the settings a
+// presenter changes without leaving presenter mode: C cell, T trained weights, [ ] ρ, R ρ's
+// default, − + length.
 // Keys typed into a field stay in the field; Space and Enter on a button press the button.
 
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -23,5 +25,10 @@ export function bindKeys(actions) {
     else if (key >= "1" && key <= "5") act(() => actions.topology(Number(key) - 1));
     else if (key === "f" || key === "F") act(actions.present);
     else if (key === "?") act(actions.help);
+    else if (actions.cell && (key === "c" || key === "C")) act(() => actions.cell(key === "C" ? -1 : 1));
+    else if (actions.trained && (key === "t" || key === "T")) act(actions.trained);
+    else if (actions.scale && (key === "[" || key === "]")) act(() => actions.scale(key === "]" ? 1 : -1));
+    else if (actions.scale && (key === "r" || key === "R")) act(() => actions.scale(0));
+    else if (actions.length && (key === "-" || key === "+" || key === "=")) act(() => actions.length(key === "-" ? -1 : 1));
   });
 }

@@ -3,13 +3,13 @@
 // modules only draw. No DOM: the caller measures text and passes the widths (or a measuring
 // function) in.
 
-export const MIN_COLUMN = 60; // px: a step narrower than this is not drawn in full
-export const MAX_COLUMN = 150;
+// Sizes are given at the 14 px stage font and scale with it (presenter mode, large screens):
+// `k` below is the font size / 14.
+const MIN_COLUMN = 60; // px: a step narrower than this is not drawn in full
+const MAX_COLUMN = 150;
 const CONTEXT_GAP = 64; // px between the encoder's and the decoder's blocks (seq2seq)
 const PAD = 10;
 const WINDOW_NOTE = 64; // px on the right for "n later ▶" when the window hides later steps
-// Heights that hold text are given at the 14 px stage font and scale with it (presenter mode,
-// large screens): `k` below is the font size / 14.
 const BLOCK_TITLE = 18; // px above seq2seq's encoder and decoder for their titles
 const INPUT_BAND = 40; // a token chip, or two numbers stacked
 const STEP_LABEL = 16;
@@ -46,7 +46,9 @@ function outputBandHeight(kind, outputSize, available, k) {
  */
 export function stageLayout(o) {
   const T = o.steps.length;
-  const minColumn = Math.max(MIN_COLUMN, o.minColumn || 0);
+  const k = (o.fontSize || 14) / 14;
+  const minColumn = Math.max(MIN_COLUMN * k, o.minColumn || 0);
+  const contextRoom = CONTEXT_GAP * k;
   const seq2seq = o.topology === "seq2seq";
   let available = Math.max(minColumn, o.width - o.gutter - 2 * PAD);
 
@@ -58,20 +60,20 @@ export function stageLayout(o) {
     && o.steps.slice(s, e).some((st) => st.role === "decoder");
   if (T > fits) {
     // A window around the playhead, with room on the right for "n later" unless it ends at T.
-    const room = (extra) => Math.max(1, Math.floor((available - extra - (seq2seq ? CONTEXT_GAP : 0)) / minColumn));
-    fits = room(WINDOW_NOTE);
+    const room = (extra) => Math.max(1, Math.floor((available - extra - (seq2seq ? contextRoom : 0)) / minColumn));
+    fits = room(WINDOW_NOTE * k);
     start = Math.min(Math.max(0, o.focus - Math.floor(fits / 2)), T - fits);
     if (start + room(0) >= T) {
       fits = room(0);
       start = T - fits;
     } else {
-      available -= WINDOW_NOTE;
+      available -= WINDOW_NOTE * k;
     }
     end = start + fits;
   }
   const count = end - start;
-  const contextGap = hasContextIn(start, end) ? CONTEXT_GAP : 0;
-  const column = Math.min(MAX_COLUMN, (available - contextGap) / count);
+  const contextGap = hasContextIn(start, end) ? contextRoom : 0;
+  const column = Math.min(MAX_COLUMN * k, (available - contextGap) / count);
   const used = column * count + contextGap;
   let x = o.gutter + PAD + (available - used) / 2;
 
@@ -89,7 +91,6 @@ export function stageLayout(o) {
 
   // Bands from the top: outputs, W_hy, hidden state, W_ih, inputs, step labels.
   const hasOutputs = o.steps.some((s) => s.y !== null);
-  const k = (o.fontSize || 14) / 14;
   const outputHeight = hasOutputs ? outputBandHeight(o.kind, o.outputSize, o.height, k) : 0;
   const top = PAD + 8 + (seq2seq ? BLOCK_TITLE * k : 0);
   const output = {
@@ -99,14 +100,14 @@ export function stageLayout(o) {
   const inputBand = INPUT_BAND * k;
   const inputY = o.height - PAD - STEP_LABEL * k - inputBand;
   const hiddenRoom = Math.max(20, inputY - ARROW_GAP - GRAD_LABEL * k - hiddenTop);
-  const cellHeight = Math.min(MAX_CELL, hiddenRoom / o.hiddenSize);
+  const cellHeight = Math.min(MAX_CELL * k, hiddenRoom / o.hiddenSize);
   const stripHeight = cellHeight * o.hiddenSize;
   const hidden = {
     y: hiddenTop + (hiddenRoom - stripHeight) / 2,
     height: stripHeight,
     cellHeight,
     gap: cellHeight >= 7 ? 1.5 : 0, // a hairline between units only where they are tall enough
-    stripWidth: Math.max(12, Math.min(26, column * (o.hasCellState ? 0.17 : 0.22))),
+    stripWidth: Math.max(12, Math.min(26 * k, column * (o.hasCellState ? 0.17 : 0.22))),
     room: { y0: hiddenTop, y1: hiddenTop + hiddenRoom },
   };
   hidden.mid = hidden.y + stripHeight / 2;
@@ -125,6 +126,7 @@ export function stageLayout(o) {
     hidden,
     input: { y: inputY, height: inputBand, labelY: inputY + inputBand + (STEP_LABEL - 4) * k, lineHeight: 17.5 * k },
     hasCellState: Boolean(o.hasCellState),
+    k,
   };
   layout.shapes = columnShapes(layout);
   return layout;
@@ -139,7 +141,7 @@ function columnShapes(layout) {
   const { hidden, output } = layout;
   const w = hidden.stripWidth;
   const hasC = layout.hasCellState;
-  const boxWidth = Math.min(layout.column - COLUMN_MARGIN, MAX_BOX);
+  const boxWidth = Math.min(layout.column - COLUMN_MARGIN, MAX_BOX * layout.k);
   const outputArrow = { y1: hidden.labelY - 14, y2: output.lossY + 5 }; // up from the strip label to the loss
   return {
     strips: hasC ? [{ name: "h", x: -w - 2 }, { name: "c", x: 2 }] : [{ name: "h", x: -w / 2 }],

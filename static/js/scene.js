@@ -27,7 +27,8 @@ export function paramCount(params) {
 
 /**
  * The scene of a trace (the /api/trace answer) in a catalog (catalog.js). `extras` says what the
- * trace was drawn with beyond the trace itself (e.g. {trained: true}).
+ * trace was drawn with beyond the trace itself: `weightsNote` (whose weights), `rho` (the
+ * recurrent scale asked for, null for PyTorch's initialisation).
  */
 export function sceneOf(trace, catalog, extras = {}) {
   const topology = catalog.topology(trace.topology);
@@ -50,7 +51,7 @@ export function sceneOf(trace, catalog, extras = {}) {
     outputs,
     decoderStart: trace.steps.findIndex((s) => s.role === "decoder"),
     params: paramCount(trace.params),
-    title: `${shortName(topology)} · ${cell.label} · H = ${trace.hidden_size} · T = ${T}`,
+    title: `${shortName(topology)} · ${cell.label} · H = ${trace.hidden_size} · T = ${T}${extras.rho == null ? "" : ` · ρ = ${extras.rho}`}`,
     ...extras,
   };
 }

@@ -55,7 +55,8 @@ export function createTraceLoader(store, catalog) {
       if (inFlight !== mine) return;
       const weightsNote = request.preset ? "trained weights"
         : weightsApply(state.weights, state) ? `weights from ${state.weights.name}` : null;
-      const scene = sceneOf(trace, catalog, { weightsNote });
+      const rho = request.params || request.preset ? null : request.recurrent_scale;
+      const scene = sceneOf(trace, catalog, { weightsNote, rho });
       const now = store.state;
       store.patch({ scene, drawn, status: { kind: "ready" }, ...clampPlayhead({ phase: now.phase, t: now.t }, scene.T) });
     } catch (error) {

@@ -4,7 +4,7 @@
 import { fetchCatalog } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
-import { cellOf } from "./cells.js";
+import { CELLS, cellOf } from "./cells.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
 import { createHeader } from "./header.js";
@@ -16,7 +16,7 @@ import { createNotices } from "./notices.js";
 import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
 import { createPlayerBar } from "./player-bar.js";
-import { savedWeights } from "./requests.js";
+import { givenLength, savedWeights } from "./requests.js";
 import { createStage } from "./stage.js";
 import { parseState, urlTable } from "./state.js";
 import { createStore } from "./store.js";
@@ -27,6 +27,7 @@ import { createTraceLoader, failureStatus } from "./trace-loader.js";
 import { syncUrl } from "./url-sync.js";
 
 const $ = (id) => document.getElementById(id);
+const RHO_STEP = 0.1; // what [ and ] change the recurrent scale by
 
 /** Loads a saved training's file into the store (its network becomes the view's). */
 async function loadWeights(store, catalog, file) {
@@ -94,6 +95,27 @@ function bindKeyboard(store, catalog, player, shell) {
     },
     present: () => shell.togglePresenting(),
     help: () => shell.showHelp(),
+    cell: (d) => {
+      const k = CELLS.findIndex((c) => c.choice === store.state.cell);
+      store.patch({ cell: CELLS[(k + d + CELLS.length) % CELLS.length].choice });
+    },
+    trained: () => {
+      const { state } = store;
+      if (catalog.presetFor(catalog.taskOf(state.topology).id, state.cell)) store.patch({ trained: !state.trained });
+    },
+    scale: (d) => { // ρ in steps of 0.1 from PyTorch's initialisation (0: back to it)
+      const { state } = store;
+      if (state.trained) return;
+      const rho = d === 0 ? null : Math.max(0, Math.round(((state.recurrentScale ?? 1) + d * RHO_STEP) * 100) / 100);
+      store.patch({ recurrentScale: rho });
+    },
+    length: (d) => {
+      const { state } = store;
+      const task = catalog.taskOf(state.topology);
+      const now = state.length ?? (state.scene ? givenLength(state.scene.trace) : 1);
+      const length = Math.min(task.max_length, Math.max(1, now + d));
+      if (length !== now) store.patch({ length, inputs: null });
+    },
   });
 }
 
