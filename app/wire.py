@@ -10,6 +10,9 @@ import numpy as np
 import orjson
 
 from .engine.trace import Trace
+from .engine.tree import tree_map
+
+OMITTABLE = ("params", "grads")  # the parts of a trace a request may leave out (`omit`, docs/api.md)
 
 
 def dumps(data) -> bytes:
@@ -24,8 +27,9 @@ def _array_as_list(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def trace_json(trace: Trace) -> dict:
-    """The `/api/trace` response: configuration, params, every step, loss and gradients."""
+def trace_json(trace: Trace, omit=()) -> dict:
+    """The `/api/trace` response: configuration, params, every step, loss and gradients; the
+    parts named in `omit` (of OMITTABLE) are null, see `_without`."""
     net, gradients = trace.network, trace.gradients
     task = net.task
     contrib = trace.grad_contrib
@@ -60,7 +64,7 @@ def trace_json(trace: Trace) -> dict:
             else:
                 step["target"] = r.target[0]
         steps.append(step)
-    return {
+    answer = {
         **network_json(net),
         "teacher_forcing": trace.teacher_forcing,
         "params": net.params,
@@ -68,6 +72,18 @@ def trace_json(trace: Trace) -> dict:
         "loss": trace.loss,
         "grads": gradients.grads,
     }
+    return _without(answer, omit) if omit else answer
+
+
+def _without(answer: dict, omit) -> dict:
+    """`answer` with the parts in `omit` null, in their places; without `params`, `param_shapes`
+    follows them: nested like them, each leaf the shape of its array ([rows, columns] or [n])."""
+    kept = {}
+    for key, value in answer.items():
+        kept[key] = None if key in omit else value
+        if key == "params" and key in omit:
+            kept["param_shapes"] = tree_map(lambda array: list(array.shape), value)
+    return kept
 
 
 def config_json(net) -> dict:

@@ -17,6 +17,7 @@ from ..engine.cells import ACTIVATIONS, CELLS
 from ..engine.config import MAX_HIDDEN, MAX_TIMESTEPS, RANGES, TrainSettings
 from ..engine.tasks import TASKS
 from ..engine.topologies import TOPOLOGIES
+from ..wire import OMITTABLE
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 # Lists are capped near the largest sizes there are (G·H <= 4·256 rows), so that a hostile body
@@ -119,6 +120,11 @@ class TraceRequest(NetworkConfig):
     )
     preset: str | None = Field(
         None, max_length=config.MAX_PRESET_ID, description="a preset's configuration and weights"
+    )
+    omit: list[Literal[OMITTABLE]] | None = Field(
+        None, max_length=len(OMITTABLE),
+        description="parts of the answer not to send, each then null: `params` (the answer gives "
+        "`param_shapes` instead, nested like params, each leaf its shape) and/or `grads`",
     )
 
     model_config = ConfigDict(
@@ -245,10 +251,13 @@ class NetworkInfo(BaseModel):
 
 class TraceResponse(NetworkInfo):
     teacher_forcing: bool
-    params: dict
+    params: dict | None = Field(description="null when the request's `omit` names it")
+    param_shapes: dict | None = Field(
+        None, description="only when `omit` names `params`: their shapes, nested like them"
+    )
     steps: list[Step]
     loss: float
-    grads: dict = Field(description="same keys and shapes as params")
+    grads: dict | None = Field(description="same keys and shapes as params; null when `omit` names it")
 
 
 class StepResponse(BaseModel):
