@@ -32,7 +32,10 @@ def trace_json(trace: Trace, omit=()) -> dict:
     parts named in `omit` (of OMITTABLE) are null, see `_without`."""
     net, gradients = trace.network, trace.gradients
     task = net.task
-    contrib = trace.grad_contrib
+    # Per-step numbers as Python floats a column at a time, not a float() call per number.
+    dh_norms = trace.dh_norm.tolist()
+    keys, columns = tuple(trace.grad_contrib), [v.tolist() for v in trace.grad_contrib.values()]
+    contribs = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
     steps = []
     for r, x_label in zip(trace.records, trace.x_labels, strict=True):
         t = r.t
@@ -51,8 +54,8 @@ def trace_json(trace: Trace, omit=()) -> dict:
             "loss": None,
             "dh": gradients.dh[t, 0],
             "dc": None if gradients.dc is None else gradients.dc[t, 0],
-            "dh_norm": float(trace.dh_norm[t]),
-            "grad_contrib": {key: float(values[t]) for key, values in contrib.items()},
+            "dh_norm": dh_norms[t],
+            "grad_contrib": contribs[t],
         }
         if r.y is not None:
             step["y"] = r.y[0]
