@@ -28,6 +28,7 @@ MEDIA_TYPE = "application/vnd.unroll.packed"
 MAGIC = b"UNR1"
 REF = "$f64"  # the key of an array's reference in the head (no answer has such a key)
 _HEAD_LENGTH = struct.Struct("<I")
+_FLOAT64 = np.dtype(np.float64)  # NumPy's one instance: `is` is the quick test (any other is written as JSON)
 _LITTLE_F64 = np.dtype("<f8")
 
 
@@ -37,14 +38,14 @@ def packed_dumps(data) -> bytes:
 
     def move_out(value):
         nonlocal size
-        if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        if type(value) is np.ndarray and value.dtype is _FLOAT64:
             ref = {REF: [size, *value.shape]}
-            arrays.append(value.ravel())  # a view where the array is contiguous
+            arrays.append(value)
             size += value.size
             return ref
         return orjson.Fragment(dumps(value))  # any other value exactly as the JSON form writes it
 
     head = orjson.dumps(data, default=move_out)
     head += b" " * (-(len(MAGIC) + _HEAD_LENGTH.size + len(head)) % 8)
-    values = np.concatenate(arrays).astype(_LITTLE_F64, copy=False) if arrays else b""
+    values = np.concatenate(arrays, axis=None).astype(_LITTLE_F64, copy=False) if arrays else b""
     return b"".join([MAGIC, _HEAD_LENGTH.pack(len(head)), head, memoryview(values)])

@@ -6,7 +6,8 @@ records) and write the answer's bytes. The anchor, in the same run and taking tu
 by round: PyTorch's fused `nn.RNN`/`nn.LSTM`/`nn.GRU` + `nn.Linear` forward and backward with
 cross-entropy on the same sizes (float64, one thread; `bench_engine.torch_call`). Cases: rnn, lstm
 and gru on the many_to_many task at (T, H) = (100, 64) and (400, 256), as JSON; goal: share /
-PyTorch <= 0.75 for each (benchmarks/README.md). Times are CPU seconds of this process
+PyTorch <= 0.75 for each (benchmarks/README.md). Beside it, the share of what the page asks for:
+the packed form without params and grads. Times are CPU seconds of this process
 (`time.process_time`), so that other work on a shared machine weighs on them as little as it can;
 each is the best of `--rounds`.
 
@@ -76,11 +77,13 @@ def best_of_turns(calls: dict, rounds: int) -> dict:
 def share_calls(cell: str, T: int, H: int) -> dict:
     """The server's share for one case, whole and in its parts."""
     req = request(cell, T, H)
+    page_req = request(cell, T, H, omit=["params", "grads"])
     net = network_from(req)
     example = choose_example(net, req.inputs, req.targets, req.length, req.seed)
     traced = trace(net, example)
     return {
         "share": lambda: trace_answer(req),
+        "page": lambda: trace_answer(page_req, True),
         "build": lambda: choose_example(network_from(req), req.inputs, req.targets, req.length, req.seed),
         "engine": lambda: trace(net, example),
         "json": lambda: dumps(trace_json(traced)),
@@ -91,7 +94,7 @@ def shares(rounds: int, with_torch: bool):
     print(f"\nThe server's share of POST /api/trace (JSON), CPU ms; BLAS threads: "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
     print(f"{'cell':5} {'T':>4} {'H':>4} {'share':>8} {'build':>7} {'engine':>7} {'json':>7} "
-          f"{'torch':>8} {'ratio':>6} {'goal':>5}")
+          f"{'torch':>8} {'ratio':>6} {'goal':>5}       {'page':>7} {'ratio':>6}")
     for cell, T, H in CASES:
         calls = share_calls(cell, T, H)
         if with_torch:
@@ -101,7 +104,8 @@ def shares(rounds: int, with_torch: bool):
                 f"{ms['json']:7.3f}")
         if with_torch:
             ratio = ms["share"] / ms["torch"]
-            line += f" {ms['torch']:8.3f} {ratio:6.2f} {GOAL:5.2f} {'ok' if ratio <= GOAL else 'MISS'}"
+            line += f" {ms['torch']:8.3f} {ratio:6.2f} {GOAL:5.2f} {'ok' if ratio <= GOAL else 'MISS':4}"
+            line += f"  {ms['page']:7.3f} {ms['page'] / ms['torch']:6.2f}"
         print(line)
 
 
