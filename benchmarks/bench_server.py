@@ -12,21 +12,30 @@ the packed form without params and grads. Times are CPU seconds of this process
 each is the best of `--rounds`.
 
 Then the page's view (lstm, H = 64, T = 100): every answer form, its bytes, the time to write it
-from a finished trace, the whole share, and what gzip (levels 1 and 6) would save at what cost.
+from a finished trace, the whole share, and what gzip (levels 1 and 6) would save at what cost;
+and each form fetched from `unroll serve --workers 1` on loopback: the bytes on the wire (status
+line, headers and body) and the time from sending the request to its last byte (wall clock,
+median of `--fetches`).
 
     python benchmarks/bench_server.py [--rounds 9]
 """
 
 import argparse
 import gc
+import json
 import os
+import signal
+import socket
+import statistics
+import subprocess
 import sys
 import time
 import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_engine import torch_call, torch_version  # noqa: E402  (first: it sets the BLAS threads)
+from bench_api import free_port, wait_for_server  # noqa: E402
+from bench_engine import torch_call, torch_version  # noqa: E402  (it sets the BLAS threads)
 
 from app.api.convert import network_from  # noqa: E402
 from app.api.schemas import TraceRequest  # noqa: E402
@@ -130,13 +139,53 @@ def forms(rounds: int):
               f"{gzip1:12} {ms['gzip1']:6.2f} {gzip6:12} {ms['gzip6']:6.2f}")
 
 
+def fetch(port: int, body: dict, accept: str | None) -> tuple[int, float]:
+    """One POST /api/trace on a new connection: (bytes received, seconds to the last byte)."""
+    payload = json.dumps(body).encode()
+    head = ["POST /api/trace HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+            f"Content-Length: {len(payload)}", "Connection: close"]
+    head += [f"Accept: {accept}"] if accept else []
+    request = ("\r\n".join(head) + "\r\n\r\n").encode() + payload
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        started = time.perf_counter()
+        sock.sendall(request)
+        received = 0
+        while chunk := sock.recv(1 << 20):
+            received += len(chunk)
+        return received, time.perf_counter() - started
+
+
+def on_the_wire(fetches: int):
+    cell, T, H = PAGE_VIEW
+    print(f"\nThe page's view from `unroll serve --workers 1` on loopback: bytes on the wire, wall ms "
+          f"to the last byte (median and best of {fetches})")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", "1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_server(port, server)
+        for name, (packed, omit) in FORMS.items():
+            body = {"topology": "many_to_many", "task": "named_entities", "cell": cell, "hidden_size": H,
+                    "length": T, "seed": 0} | ({"omit": omit} if omit else {})
+            accept = "application/vnd.unroll.packed, application/json;q=0.5" if packed else None
+            runs = [fetch(port, body, accept) for _ in range(fetches + 1)][1:]
+            sizes = {size for size, _ in runs}
+            ms = [seconds * 1e3 for _, seconds in runs]
+            print(f"{name:26} {max(sizes):9} bytes  {statistics.median(ms):7.2f} ms  (best {min(ms):.2f})")
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(15)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--fetches", type=int, default=15)
     args = parser.parse_args()
     with_torch = torch_version() is not None
     shares(args.rounds, with_torch)
     forms(args.rounds)
+    on_the_wire(args.fetches)
 
 
 if __name__ == "__main__":
