@@ -1,10 +1,10 @@
-"""The packed wire form: a JSON answer whose float64 arrays travel as raw bytes (docs/api.md §Packed).
+"""The packed wire form: a JSON answer whose float64 arrays travel as raw bytes (docs/api.md,
+§The packed form of a trace).
 
 Writing a float in its shortest exact decimal form costs about 25 ns and 20 bytes (orjson, on the
-machine of benchmarks/README.md); copying its eight bytes costs next to nothing, and reading
-them back is exact by construction. So the
-packed form keeps the answer's JSON for its structure (the head) and moves every float64 array
-out of it into one block of little-endian float64 values:
+machine of benchmarks/README.md); copying its eight bytes costs next to nothing, and reading them
+back is exact by construction. So the packed form keeps the answer's JSON for its structure (the
+head) and moves every float64 array out of it into one block of little-endian float64 values:
 
     bytes 0-3   b"UNR1": the packed form, version 1
     bytes 4-7   n, uint32 little-endian: the length of the head
