@@ -11,6 +11,9 @@ import orjson
 
 from .engine.explain import StepExplanation
 from .engine.trace import Trace
+from .engine.tree import tree_map
+
+OMITTABLE = ("params", "grads")  # the parts of a trace a request may leave out (`omit`, docs/api.md)
 
 
 def dumps(data, indent: bool = False) -> bytes:
@@ -27,12 +30,16 @@ def _array_as_list(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def trace_json(trace: Trace) -> dict:
-    """The `/api/trace` response: configuration, params, every step, loss and gradients."""
+def trace_json(trace: Trace, omit=()) -> dict:
+    """The `/api/trace` response: configuration, params, every step, loss and gradients; the
+    parts named in `omit` (of OMITTABLE) are null, see `_without`."""
     net, gradients = trace.network, trace.gradients
     task = net.task
-    contrib = trace.grad_contrib
     backward = not trace.forward_only  # forward only: dh, dc, dh_norm, grad_contrib, loss, grads null
+    if backward:  # per-step numbers as Python floats a column at a time, not a float() per number
+        dh_norms = trace.dh_norm.tolist()
+        keys, columns = tuple(trace.grad_contrib), [v.tolist() for v in trace.grad_contrib.values()]
+        contribs = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
     steps = []
     for r, x_label in zip(trace.records, trace.x_labels, strict=True):
         t = r.t
@@ -51,8 +58,8 @@ def trace_json(trace: Trace) -> dict:
             "loss": None,
             "dh": gradients.dh[t, 0] if backward else None,
             "dc": None if not backward or gradients.dc is None else gradients.dc[t, 0],
-            "dh_norm": float(trace.dh_norm[t]) if backward else None,
-            "grad_contrib": {key: float(values[t]) for key, values in contrib.items()} if backward else None,
+            "dh_norm": dh_norms[t] if backward else None,
+            "grad_contrib": contribs[t] if backward else None,
         }
         if r.y is not None:
             step["y"] = r.y[0]
@@ -66,7 +73,7 @@ def trace_json(trace: Trace) -> dict:
             else:
                 step["target"] = r.target[0]
         steps.append(step)
-    return {
+    answer = {
         **network_json(net),
         "teacher_forcing": trace.teacher_forcing,
         "params": net.params,
@@ -74,6 +81,7 @@ def trace_json(trace: Trace) -> dict:
         "loss": trace.loss,
         "grads": gradients.grads if backward else None,
     }
+    return _without(answer, omit) if omit else answer
 
 
 def explain_json(explanation: StepExplanation) -> dict:
@@ -88,6 +96,17 @@ def explain_json(explanation: StepExplanation) -> dict:
         "backward": e.backward,
         "chain": [{"k": link.k, "factor": link.factor, "product": link.product} for link in e.chain],
     }
+
+
+def _without(answer: dict, omit) -> dict:
+    """`answer` with the parts in `omit` null, in their places; without `params`, `param_shapes`
+    follows them: nested like them, each leaf the shape of its array ([rows, columns] or [n])."""
+    kept = {}
+    for key, value in answer.items():
+        kept[key] = None if key in omit else value
+        if key == "params" and key in omit:
+            kept["param_shapes"] = tree_map(lambda array: list(array.shape), value)
+    return kept
 
 
 def config_json(net) -> dict:

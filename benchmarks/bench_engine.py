@@ -5,18 +5,22 @@ For rnn, lstm and gru at (T, H) = (50, 32), (100, 64), (500, 256) on the many_to
 PyTorch is importable, `nn.RNN`/`nn.LSTM`/`nn.GRU` + `nn.Linear` forward and backward with
 cross-entropy on the same sizes (float64, one thread), and prints the ratio Unroll / PyTorch.
 Each figure is the best of several rounds, so other load on the machine inflates it least.
+NumPy runs with one BLAS thread, as the server does (app/__init__.py), unless the environment's
+OPENBLAS_NUM_THREADS says otherwise.
 
     python benchmarks/bench_engine.py [--rounds 7]
 """
 
 import argparse
+import os
 import timeit
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy is imported, as app/__init__.py
+import numpy as np  # noqa: E402
 
-from app.engine.cells import CELLS
-from app.engine.network import build_network
-from app.engine.trace import trace
+from app.engine.cells import CELLS  # noqa: E402
+from app.engine.network import build_network  # noqa: E402
+from app.engine.trace import trace  # noqa: E402
 
 SIZES = ((50, 32), (100, 64), (500, 256))
 GOALS = {(50, 32): 0.5, (100, 64): 0.5, (500, 256): 1.0}  # the goals stated in benchmarks/README.md
@@ -54,22 +58,27 @@ def torch_call(cell: str, T: int, H: int, I: int = 21, O: int = 3):
     return call
 
 
+def torch_version() -> str | None:
+    """PyTorch's version, or None (then the ratios are skipped); printed either way."""
+    try:
+        import torch
+    except ImportError:
+        print("PyTorch: not importable: ratios skipped")
+        return None
+    print(f"PyTorch: {torch.__version__}")
+    return torch.__version__
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    try:
-        import torch
-
-        torch_version = torch.__version__
-    except ImportError:
-        torch_version = None
-    print(f"PyTorch: {torch_version or 'not importable: ratios skipped'}")
+    version = torch_version()
     print(f"{'cell':5} {'T':>4} {'H':>4} {'unroll ms':>10} {'torch ms':>9} {'ratio':>6} {'goal':>5}")
     for cell in CELLS:
         for T, H in SIZES:
             ours = best_seconds(unroll_call(cell, T, H), args.rounds) * 1e3
-            if torch_version is None:
+            if version is None:
                 print(f"{cell:5} {T:4} {H:4} {ours:10.3f}")
                 continue
             theirs = best_seconds(torch_call(cell, T, H), args.rounds) * 1e3

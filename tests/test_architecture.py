@@ -1,4 +1,4 @@
-"""What may import what (docs/architecture.md): the engine is pure NumPy, the wire format knows
+"""What may import what (docs/architecture.md): the engine is pure NumPy, the wire formats know
 no web framework, and the command line does not go through the server."""
 
 import ast
@@ -10,6 +10,7 @@ APP = Path(__file__).parent.parent / "app"
 NEVER = {
     "engine": ("app.api", "app.wire", "app.cli", "app.main", "fastapi", "starlette", "pydantic", "orjson", "uvicorn"),
     "wire.py": ("app.api", "app.cli", "app.main", "fastapi", "starlette", "pydantic", "uvicorn"),
+    "packed.py": ("app.api", "app.cli", "app.main", "fastapi", "starlette", "pydantic", "uvicorn"),
     "cli.py": ("app.api", "app.main", "fastapi"),
     "pytorch_script.py": ("app.api", "app.cli", "app.main", "fastapi", "starlette", "pydantic", "uvicorn", "torch"),
 }

@@ -13,7 +13,8 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"cells", "catalog", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store"},
+    "pure": {"cells", "catalog", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store",
+             "wire-format"},
     "http": {"api"},
     "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
                 "text-measure", "tooltip"},

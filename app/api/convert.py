@@ -5,7 +5,7 @@ from ..engine.network import Network, build_network
 from ..engine.own_data import DATA_FIELDS
 from ..engine.presets import preset_network
 from ..engine.trace import Trace, choose_example, trace
-from .schemas import NetworkConfig, TraceRequest
+from .schemas import NetworkConfig, TraceFields
 
 CONFIG_FIELDS = ("topology", "cell", "activation", "hidden_size", "task")
 
@@ -31,7 +31,7 @@ def network_from(req: NetworkConfig, preset: str | None = None) -> Network:
     return preset_network(preset, req.seed, task_data(req), **explicit)
 
 
-def trace_from(req: TraceRequest) -> Trace:
+def trace_from(req: TraceFields) -> Trace:
     """The trace a request asks for: its network, and its example (given, or sampled from `seed`)."""
     net = network_from(req, req.preset)
     return trace(net, choose_example(net, req.inputs, req.targets, req.length, req.seed), req.teacher_forcing)

@@ -9,7 +9,7 @@ from .convert import network_from
 from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute
 from .limits import TRACE_POOL
-from .schemas import TraceRequest
+from .schemas import TraceFields
 
 router = APIRouter(prefix="/api/export", tags=["export"], route_class=FastJSONRoute)
 
@@ -20,7 +20,7 @@ SCRIPT_DOC = {
 }
 
 
-def _script(req: TraceRequest) -> tuple[str, str]:
+def _script(req: TraceFields) -> tuple[str, str]:
     net = network_from(req, req.preset)
     example = choose_example(net, req.inputs, req.targets, req.length, req.seed)
     traced = trace(net, example, req.teacher_forcing)
@@ -28,7 +28,7 @@ def _script(req: TraceRequest) -> tuple[str, str]:
 
 
 @router.post("/pytorch", response_class=Response, responses=SCRIPT_DOC, summary="Export as a PyTorch script")
-async def post_export_pytorch(req: TraceRequest):
+async def post_export_pytorch(req: TraceFields):
     """The trace of these `/api/trace` fields as one self-contained Python script (it needs only
     torch): it builds the same network in float64 with `torch.nn.RNN`/`LSTM`/`GRU` and
     `torch.nn.Linear`, loads the weights, runs the same inputs one step at a time (feeding back

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import __version__
 from ..paths import resource_dir
+from .negotiation import accepts_gzip
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resource_dir("templates")))
@@ -76,25 +77,6 @@ def _serve(request: Request, asset: _Asset, cache_control: str) -> Response:
         headers["Content-Encoding"] = "gzip"
         return Response(asset.packed, media_type="text/javascript", headers=headers)
     return Response(asset.raw, media_type="text/javascript", headers=headers)
-
-
-def accepts_gzip(accept_encoding: str) -> bool:
-    """RFC 9110 §12.5.3: gzip is acceptable when listed, or covered by `*`, with a q above 0."""
-    weights = {}
-    for item in accept_encoding.split(","):
-        name, _, params = item.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if name:
-            weights[name.strip().lower()] = q
-    q = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
-    return q > 0
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:

@@ -17,6 +17,7 @@ from ..engine.cells import ACTIVATIONS, CELLS
 from ..engine.config import MAX_HIDDEN, MAX_TIMESTEPS, RANGES, TrainSettings
 from ..engine.tasks import TASKS
 from ..engine.topologies import TOPOLOGIES
+from ..wire import OMITTABLE
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 # Lists are capped near the largest sizes there are (G·H <= 4·256 rows), so that a hostile body
@@ -138,7 +139,10 @@ Targets = Annotated[
 ]
 
 
-class TraceRequest(NetworkConfig):
+class TraceFields(NetworkConfig):
+    """A network and the example it unrolls: what /api/trace, /api/explain and
+    /api/export/pytorch read."""
+
     teacher_forcing: bool = Field(False, description="feed back targets instead of predictions")
     inputs: Inputs = Field(
         None, description="tokens of the task's vocabulary, or vectors; omitted: sampled from seed. "
@@ -150,6 +154,14 @@ class TraceRequest(NetworkConfig):
     )
     preset: str | None = Field(
         None, max_length=config.MAX_PRESET_ID, description="a preset's configuration and weights"
+    )
+
+
+class TraceRequest(TraceFields):
+    omit: list[Literal[OMITTABLE]] | None = Field(
+        None, max_length=len(OMITTABLE),
+        description="parts of the answer not to send, each then null: `params` (the answer gives "
+        "`param_shapes` instead, nested like params, each leaf its shape) and/or `grads`",
     )
 
     model_config = ConfigDict(
@@ -318,11 +330,15 @@ class NetworkInfo(BaseModel):
 
 class TraceResponse(NetworkInfo):
     teacher_forcing: bool
-    params: dict
+    params: dict | None = Field(description="null when the request's `omit` names it")
+    param_shapes: dict | None = Field(
+        None, description="only when `omit` names `params`: their shapes, nested like them"
+    )
     steps: list[Step]
     loss: float | None = Field(description="L, the mean of loss_t over the outputs that have a target; "
                                "null when none has (forward only)")
-    grads: dict | None = Field(description="same keys and shapes as params; null when forward only")
+    grads: dict | None = Field(description="same keys and shapes as params; null when forward only, "
+                               "or when `omit` names it")
 
 
 class ImportedFile(BaseModel):
@@ -389,7 +405,7 @@ class ErrorResponse(BaseModel):
 # --- /api/explain: one step opened up (docs/api.md) -----------------------------------------
 
 
-class ExplainRequest(TraceRequest):
+class ExplainRequest(TraceFields):
     t: Integer = Field(**RANGES["t"].bounds(), description="the step to open up: 0 to the trace's steps − 1")
 
     model_config = ConfigDict(

@@ -199,3 +199,10 @@ def test_a_forward_only_trace_explains_its_forward_pass_and_chain(client):
     series = client.post("/api/explain", json={"topology": "many_to_one", "task": "series",
                                                "inputs": [[1.0], [2.0], [4.0]], "t": 2}).json()
     assert series["forward"]["y"] is not None and series["forward"]["target"] is None
+
+
+def test_omit_belongs_to_the_trace_alone(client):
+    r = client.post("/api/explain", json={"t": 0, "omit": ["grads"]})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "omit"]
+    r = client.post("/api/export/pytorch", json={"omit": ["params"]})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "omit"]
