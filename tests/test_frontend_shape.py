@@ -13,15 +13,16 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"cells", "catalog", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store",
+    "pure": {"axes", "cells", "catalog", "lab-data", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store",
              "wire-format"},
     "http": {"api"},
     "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
                 "text-measure", "tooltip"},
-    "controllers": {"player", "trace-loader", "url-sync"},
-    "views": {"announcer", "charts", "controls", "header", "inspector", "intro", "legend", "notices", "page-shell",
+    "controllers": {"lab-loader", "player", "trace-loader", "url-sync"},
+    "views": {"announcer", "charts", "controls", "header", "inspector", "intro", "lab-chart", "lab-controls",
+              "lab-readout", "legend", "notices", "page-shell",
               "player-bar", "stage", "timeline", "topology-picker"},
-    "pages": {"visualizer"},
+    "pages": {"lab", "learn", "visualizer"},
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script
 }
 # What each layer may import.

@@ -5,13 +5,17 @@ const TRACE_TIMEOUT_MS = 90_000;
 const CATALOG_TIMEOUT_MS = 15_000;
 const BUSY_RETRIES = 6;
 
-/** A refusal or a failure, with `kind`: invalid (4xx), busy (503), unreachable, timeout, server. */
+/**
+ * A refusal or a failure, with `kind`: invalid (4xx), busy (503), unreachable, timeout, server;
+ * `field` the first field a refusal names, `type` its first item's type (e.g. "diverged").
+ */
 export class ApiError extends Error {
-  constructor(kind, message, { status = null, field = null } = {}) {
+  constructor(kind, message, { status = null, field = null, type = null } = {}) {
     super(message);
     this.kind = kind;
     this.status = status;
     this.field = field;
+    this.type = type;
   }
 }
 
@@ -43,7 +47,8 @@ async function errorFrom(response) {
   try { detail = (await response.json()).detail; } catch { /* not JSON: keep the status */ }
   const { message, field } = describeDetail(detail ?? `HTTP ${response.status}`);
   const kind = response.status === 503 ? "busy" : response.status >= 500 ? "server" : "invalid";
-  return new ApiError(kind, message, { status: response.status, field });
+  const type = Array.isArray(detail) ? detail[0]?.type ?? null : null;
+  return new ApiError(kind, message, { status: response.status, field, type });
 }
 
 const PROGRESS_FROM_BYTES = 4_000_000; // smaller answers arrive too fast for a progress bar to help

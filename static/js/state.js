@@ -52,6 +52,21 @@ export function urlTable(catalog) {
   ];
 }
 
+/**
+ * The gradient lab's URL table: the settings its four traces share, with the lab's defaults
+ * (`defaults`: {length, hiddenSize, seed, recurrentScale}, from app/engine/config.py).
+ */
+export function labTable(catalog, defaults) {
+  const { limits } = catalog;
+  return [
+    { name: "recurrentScale", key: "rho", default: defaults.recurrentScale, ...number(limits.recurrent_scale.min, limits.recurrent_scale.max) },
+    { name: "hiddenSize", key: "h", default: defaults.hiddenSize, ...integer(limits.hidden_size.min, limits.hidden_size.max) },
+    { name: "length", key: "len", default: defaults.length, ...integer(1, defaults.maxLength) },
+    { name: "seed", key: "seed", default: defaults.seed, ...integer(limits.seed.min, limits.seed.max) },
+    { name: "presenting", key: "present", default: false, ...flag },
+  ];
+}
+
 export function defaultState(table) {
   return Object.fromEntries(table.map((p) => [p.name, p.default]));
 }

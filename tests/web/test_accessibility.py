@@ -30,3 +30,21 @@ def test_the_shortcuts_dialog_has_no_serious_findings(page):
     assert page.locator("dialog#shortcuts").is_visible()
     results = Axe().run(page)
     assert [v["id"] for v in results.response["violations"] if v["impact"] in SERIOUS] == []
+
+
+def serious(page) -> list:
+    results = Axe().run(page)
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+            for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+def test_the_lab_and_the_learn_page_have_no_serious_findings(page):
+    page.goto("/lab")
+    page.wait_for_function("() => performance.getEntriesByName('unroll:lab-drawn').length > 0")
+    assert serious(page) == []
+    page.goto("/learn")
+    page.wait_for_selector("[data-topic]")
+    assert serious(page) == []
+    page.focus(".term")
+    assert serious(page) == []  # a term's tooltip shown
+    assert page.console_errors == []
