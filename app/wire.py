@@ -45,6 +45,7 @@ def trace_json(trace: Trace) -> dict:
             "target": None,
             "target_label": None,
             "loss": None,
+            "readout": None if trace.readouts is None else trace.readouts[t],
             "dh": gradients.dh[t, 0],
             "dc": None if gradients.dc is None else gradients.dc[t, 0],
             "dh_norm": float(trace.dh_norm[t]),

@@ -196,9 +196,13 @@ class TaskInfo(BaseModel):
     topology: str
     name: str
     rule: str
+    unk: str | None = Field(description="what the rule does with `<unk>`, the token of any word outside "
+                            "`input_vocab` (null: the task reads vectors)")
     why_memory: str
     kind: Literal["classification", "regression"]
-    input_vocab: list[str] | None
+    input_vocab: list[str] | None = Field(description=(
+        "the tokens the task reads, `<unk>` last; any typed word is read folded (lower case, the "
+        "punctuation at its ends taken off), and as `<unk>` when the vocabulary does not hold it"))
     output_vocab: list[str] | None
     input_size: int
     output_size: int
@@ -221,6 +225,10 @@ class Step(BaseModel):
     target: int | list[float] | None
     target_label: str | None
     loss: float | None
+    readout: list[float] | None = Field(description=(
+        "many_to_one only (else null): what the network would answer if the sequence ended at this "
+        "step, the output layer applied to h_t, softmax(W_hy·h_t + b_y) for classification (y itself "
+        "for regression); not part of the loss. At the output step it is that step's `p` (or `y`)"))
     dh: list[float] = Field(description="total dL/dh_t: through the output at t and every later step")
     dc: list[float] | None = Field(description="total dL/dc_t (LSTM)")
     dh_norm: float

@@ -4,6 +4,8 @@
 runs the Unroller and BPTT on a batch of one, and keeps for every step what the page shows:
 the forward records (x, h, c, gates, y, p, target, loss), dL/dh_t and its norm, and the norm of
 this step's term in the gradient of each shared cell weight (the gradient is their sum over t).
+For many_to_one it also keeps every step's readout: what the network would answer if the
+sequence ended there (docs/maths.md §Readouts).
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from .config import MAX_TIMESTEPS, Range
 from .errors import Diverged, InputError
 from .network import Network
 from .tasks import Example
-from .unroll import Gradients, StepRecord, Unroller, backward
+from .unroll import Gradients, StepRecord, Unroller, backward, softmax
 
 START_LABEL = "<start>"
 
@@ -30,6 +32,7 @@ class Trace:
     x_labels: list[str | None]  # per step: the input's token, <start>, or the fed-back token
     dh_norm: np.ndarray  # (T,) ‖dL/dh_t‖
     grad_contrib: dict  # W_ih, W_hh, b_ih, b_hh -> (T,) ‖step t's term in that gradient‖
+    readouts: np.ndarray | None  # (T, O) the output layer at every step (topology.readouts), else None
 
 
 def choose_example(net: Network, inputs=None, targets=None, length=None, seed=0) -> Example:
@@ -88,6 +91,7 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
     dh_norm = row_norms(gradients.dh[:, 0])
     contrib = _grad_contributions(unroller, gradients)
     _check_finite_norms(dh_norm, contrib)
+    readouts = _readouts(unroller) if net.topology.readouts else None
     return Trace(
         network=net,
         example=example,
@@ -98,7 +102,25 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in unroller.records],
         dh_norm=dh_norm,
         grad_contrib=contrib,
+        readouts=readouts,
     )
+
+
+def _readouts(unroller: Unroller) -> np.ndarray:
+    """(T, O) the output layer applied to every h_t in one product: softmax(W_hy h_t + b_y) for
+    classification, y_t = W_hy h_t + b_y for regression. Not part of the loss; at an output step
+    it is that step's own p (or y). Diverged at the first step whose readout overflows."""
+    net = unroller.net
+    hs = unroller.hidden_states()[:, 0]  # (T, H)
+    with np.errstate(all="ignore"):
+        Y = hs @ net.params["W_hy"].T + net.params["b_y"]  # (T, O)
+        R = Y if net.task.kind == "regression" else softmax(Y)[0]
+    for r in unroller.output_records():
+        R[r.t] = r.y[0] if r.p is None else r.p[0]
+    finite = np.isfinite(R).all(axis=1)
+    if not finite.all():
+        raise Diverged(int(np.flatnonzero(~finite)[0]), "forward", "the readout")
+    return R
 
 
 def _grad_contributions(unroller: Unroller, gradients: Gradients) -> dict:

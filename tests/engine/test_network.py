@@ -81,7 +81,7 @@ def test_params_are_checked_key_by_key():
     assert e.field == "params.decoder.W_hh" and "missing" in e.message
     e = error(lambda p: p["encoder"].__setitem__("W_hh", [[0.0] * 3] * 4))
     assert e.field == "params.encoder.W_hh" and "[4, 4]" in e.message and "[4, 3]" in e.message
-    e = error(lambda p: p.__setitem__("b_y", [0.0, float("nan")] + [0.0] * 4))
+    e = error(lambda p: p.__setitem__("b_y", [0.0, float("nan")] + [0.0] * 5))
     assert e.field == "params.b_y" and "finite" in e.message
     e = error(lambda p: p.__setitem__("W_hy", [[0.0], [0.0, 1.0]]))
     assert e.field == "params.W_hy" and "ragged" in e.message
