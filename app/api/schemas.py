@@ -277,6 +277,11 @@ class PresetSummary(BaseModel):
     config: dict
     accuracy: float = Field(description="on fresh examples; R² for a regression task (see `metric`)")
     metric: Metric = Field(description=METRIC)
+    trained_lengths: list[int] = Field(description="the shortest and longest examples it was trained on")
+    accuracy_by_length: dict[str, float] = Field(
+        description="length (as text) -> accuracy (see `metric`) on fresh examples of that length, "
+        "for 10, 50 and 100 where the task allows them"
+    )
 
 
 class Preset(PresetSummary):

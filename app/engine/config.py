@@ -22,11 +22,33 @@ DEFAULT_ACTIVATION = "tanh"
 DEFAULT_HIDDEN = 8  # hidden units: small enough to read every one of them on the page
 DEFAULT_SEED = 0  # initialisation and the sampled example
 
+# --- the gradient lab: one sentence through the four cells, untrained (docs/maths.md §The lab) --
+LAB_TASK = "sentiment"  # many_to_one: one loss at the end, so ‖dL/dh_t‖ falls off with distance alone
+LAB_LENGTH = 60  # timesteps
+LAB_HIDDEN = 8  # hidden units, DEFAULT_HIDDEN (the lab's hints hold at 16 too)
+# The same weights and sentence for every cell. Not DEFAULT_SEED: at seed 0 the ReLU RNN's huge
+# logits saturate the softmax on the right class, so its loss and every gradient are exactly 0.
+LAB_SEED = 4
+# Here the tanh RNN's gradient vanishes by far more decades than the LSTM's and GRU's, for any
+# seed. Not at 0.9: untrained (PyTorch's init), an LSTM's forget gates are about ½, so its c path
+# halves the gradient at every step whatever W_hh, and it keeps less than the tanh RNN.
+LAB_VANISHING_SCALE = 0.5
+LAB_EXPLODING_SCALE = 2.0  # the ReLU RNN's gradient grows with the distance from the loss
+
 # --- training -------------------------------------------------------------------------------
 MAX_TRAIN_STEPS = 5000  # optimisation steps of one training
 MAX_BATCH = 256  # examples per mini-batch
 MAX_SECONDS = 120.0  # wall-clock bound of a live training (the server's); offline: any
 MAX_STEP_WORK = 250_000_000  # B·T·G·H·(I + H + O) per live optimisation step: about 0.1 to 0.3 s
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of a curriculum: `steps` optimisation steps, each mini-batch of one length
+    drawn from `lengths` (both ends included), or of the task's natural lengths (None)."""
+
+    steps: int
+    lengths: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +61,23 @@ class TrainSettings:
     clip: float = 1.0  # the global gradient norm is clipped to this
     seconds: float = 60.0  # stop after this much wall-clock time, whatever `steps` says
     length: int | None = None  # every example this long; None: the task's natural lengths
+    # Phases run in order instead of `length`, their steps adding up to `steps` (presets train so
+    # on ever longer examples); () : every step as `length` says.
+    curriculum: tuple[Phase, ...] = ()
+
+    def phase_at(self, step: int) -> Phase | None:
+        """The curriculum's phase of 0-based optimisation step `step` (None without a curriculum)."""
+        for phase in self.curriculum:
+            if step < phase.steps:
+                return phase
+            step -= phase.steps
+        return None
+
+    def trained_lengths(self, natural: tuple[int, int]) -> tuple[int, int]:
+        """The shortest and longest examples this training draws (`natural`: the task's own)."""
+        ranges = [phase.lengths or natural for phase in self.curriculum]
+        ranges = ranges or [natural if self.length is None else (self.length, self.length)]
+        return min(low for low, _ in ranges), max(high for _, high in ranges)
 
 
 # --- requests (the server's) ----------------------------------------------------------------

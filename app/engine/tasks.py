@@ -244,10 +244,11 @@ class SineWave(Task):
 
 
 def _pick(rng: np.random.Generator, items: tuple, unknown: float = 0.0):
-    """One item of `items`, drawn by the list's length; UNK instead with probability `unknown`."""
+    """One item of `items`, drawn by the list's length; UNK instead with probability `unknown`.
+    (One uniform draw scaled to the length: a third of the time of `rng.integers`.)"""
     if unknown and rng.random() < unknown:
         return UNK
-    return items[rng.integers(len(items))]
+    return items[int(rng.random() * len(items))]
 
 
 def _phrase(rng: np.random.Generator, phrases: tuple, unknown: float = 0.0) -> list[str]:
@@ -301,17 +302,20 @@ class Sentiment(Task):
         kind = rng.random()
         return self.positive if kind < 0.4 else self.negative if kind < 0.8 else self.neutral
 
-    def _clause(self, rng, group):
-        """[opener] subject verb [not] [1–3 fillers] word-of-`group` [tail]: 3 to 12 words, now
-        and then an unknown word in place of an opener, a noun, a filler, a neutral word or a tail."""
+    def _clause(self, rng, group, fillers: int | None = None):
+        """[opener] subject verb [not] [fillers] word-of-`group` [tail]; `fillers` of them (None:
+        1–3 of them 0.4 of the time, else none). Now and then an unknown word stands in place of
+        an opener, a noun, a filler, a neutral word or a tail."""
         words = _phrase(rng, self.openers, unknown=0.15) if rng.random() < 0.3 else []
         subject = _phrase(rng, self.subjects)
         words += subject[:-1] + [_pick(rng, (subject[-1],), unknown=0.08)]
         words.append(_pick(rng, self.verbs))
         if rng.random() < 0.5:
             words.append("not")
-        if rng.random() < 0.4:
-            words += [_pick(rng, self.fillers, unknown=0.1) for _ in range(1 + rng.integers(3))]
+        if fillers is None:
+            fillers = _pick(rng, (1, 2, 3)) if rng.random() < 0.4 else 0
+        unknown = 0.1 if fillers <= 3 else 0.4  # a long gap: mostly words the task does not know
+        words += [_pick(rng, self.fillers, unknown) for _ in range(fillers)]
         words.append(_pick(rng, group, unknown=0.2 if group is self.neutral else 0.0))
         if rng.random() < 0.3:
             words += _phrase(rng, self.tails, unknown=0.15)
@@ -327,19 +331,27 @@ class Sentiment(Task):
                 return words
 
     def sample(self, rng, length=None):
+        """A natural sentence; or, at a given length, one whose verdict is decided far from its
+        end: its deciding clause has (0.4 of the time) a gap of up to `length` fillers between
+        its 'not' and its sentiment word, and (0.5) neutral clauses after it; then clauses of any
+        kind before it, and the front cut to fit."""
         if length is None:
             words = self._sentence(rng)
-        else:  # a sentence, half the time neutral clauses after it that its verdict must outlast,
-            words = self._sentence(rng)  # then clauses of any kind before it, the front cut to fit
-            if rng.random() < 0.5:
-                after = int(rng.integers(max(length - len(words), 0) + 1))
-                while after > 0:
-                    clause = [_pick(rng, self.conjunctions)] + self._clause(rng, self.neutral)
-                    words += clause
-                    after -= len(clause)
-            while len(words) < length:
-                words = self._clause(rng, self._kind(rng)) + [_pick(rng, self.conjunctions)] + words
-            words = words[len(words) - length :]
+            return Example(words, self.label(words))
+        if rng.random() < 0.4:
+            group = self.positive if rng.random() < 0.5 else self.negative
+            words = self._clause(rng, group, fillers=int(rng.integers(length)))
+        else:
+            words = self._sentence(rng)
+        if rng.random() < 0.5:
+            after = int(rng.integers(max(length - len(words), 0) + 1))
+            while after > 0:
+                clause = [_pick(rng, self.conjunctions)] + self._clause(rng, self.neutral)
+                words += clause
+                after -= len(clause)
+        while len(words) < length:
+            words = self._clause(rng, self._kind(rng)) + [_pick(rng, self.conjunctions)] + words
+        words = words[len(words) - length :]
         return Example(words, self.label(words))
 
     def label(self, inputs, length=None):

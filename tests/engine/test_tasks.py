@@ -81,12 +81,15 @@ def test_the_sentiment_sampler_covers_every_case_of_the_rule():
         if "<unk>" in tokens:
             seen.add("an unknown word")
     assert len(seen) == 6, seen
-    far = 0
+    far = gap = 0
     for _ in range(300):
         tokens = task.sample(rng, 100).inputs
         last = max(t for t, w in enumerate(tokens) if w in words) if words & set(tokens) else None
         far += last is not None and last < 50
+        clause = " ".join(tokens[: last]).replace(" but ", " and ").split(" and ")[-1].split() if last else []
+        gap += "not" in clause and len(clause) - clause.index("not") > 50
     assert far > 30  # more than a tenth decided 50 words or more before the end
+    assert gap > 10  # and some by a 'not' more than 50 words before its sentiment word
 
 
 def test_named_entity_rule_reads_an_unknown_word_as_a_name():
