@@ -23,17 +23,20 @@ DEFAULT_HIDDEN = 8  # hidden units: small enough to read every one of them on th
 DEFAULT_SEED = 0  # initialisation and the sampled example
 
 # --- the gradient lab: one sentence through the four cells, untrained (docs/maths.md §The lab) --
+# Its hints are tested on exactly these (tests/engine/test_lab_settings.py, which also prints the
+# scan to choose them anew when the task's words or sampler change).
 LAB_TASK = "sentiment"  # many_to_one: one loss at the end, so ‖dL/dh_t‖ falls off with distance alone
 LAB_LENGTH = 60  # timesteps
 LAB_HIDDEN = 8  # hidden units, DEFAULT_HIDDEN (the lab's hints hold at 16 too)
-# The same weights and sentence for every cell. Not DEFAULT_SEED: at seed 0 the ReLU RNN's huge
-# logits saturate the softmax on the right class, so its loss and every gradient are exactly 0.
-LAB_SEED = 4
+LAB_SEED = 0  # DEFAULT_SEED: the same weights and sentence for every cell
 # Here the tanh RNN's gradient vanishes by far more decades than the LSTM's and GRU's, for any
 # seed. Not at 0.9: untrained (PyTorch's init), an LSTM's forget gates are about ½, so its c path
-# halves the gradient at every step whatever W_hh, and it keeps less than the tanh RNN.
+# halves the gradient at every step whatever W_hh, and it mostly keeps less than the tanh RNN.
 LAB_VANISHING_SCALE = 0.5
-LAB_EXPLODING_SCALE = 2.0  # the ReLU RNN's gradient grows with the distance from the loss
+# The ReLU RNN's gradient grows with the distance from the loss. (Near 2 it still may not: at some
+# seeds its logits are so large that softmax is exactly one-hot on the right class, and the loss
+# and every gradient are exactly 0.)
+LAB_EXPLODING_SCALE = 3.0
 
 # --- training -------------------------------------------------------------------------------
 MAX_TRAIN_STEPS = 5000  # optimisation steps of one training

@@ -308,7 +308,9 @@ class Sentiment(Task):
         an opener, a noun, a filler, a neutral word or a tail."""
         words = _phrase(rng, self.openers, unknown=0.15) if rng.random() < 0.3 else []
         subject = _phrase(rng, self.subjects)
-        words += subject[:-1] + [_pick(rng, (subject[-1],), unknown=0.08)]
+        if rng.random() < 0.08:
+            subject[-1] = UNK  # 'the <unk>', or '<unk>' for 'it'
+        words += subject
         words.append(_pick(rng, self.verbs))
         if rng.random() < 0.5:
             words.append("not")

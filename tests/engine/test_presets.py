@@ -47,13 +47,15 @@ def test_a_plain_rnn_does_clearly_worse_without_memory(task):
     assert without < with_memory - 0.25, (with_memory, without)
 
 
-# Each task's presets keep their accuracy at these lengths (R² for sine_wave). Not reverse: a
-# whole sentence passes through one hidden state, and past the 12 words it trained on it fails.
-KEEPS_TO_100 = ("sentiment", "named_entities", "sine_wave")
+# These presets keep their accuracy to 100 steps (R² for sine_wave). Not reverse: a whole
+# sentence passes through one hidden state, and past the 12 words it trained on it fails; nor the
+# shipped sentiment-rnn, which loses a 'not' far back (see test_the_shipped_tanh_rnn_does_not).
+KEEPS_TO_100 = [p for p in IDS if p.split("-")[0] in ("named_entities", "sine_wave")
+                or p in ("sentiment-lstm", "sentiment-gru")]
 
 
 @pytest.mark.parametrize("length", [50, 100])
-@pytest.mark.parametrize("preset", [p for p in IDS if p.split("-")[0] in KEEPS_TO_100])
+@pytest.mark.parametrize("preset", KEEPS_TO_100)
 def test_a_preset_keeps_its_accuracy_up_to_100_steps(preset, length):
     metrics = evaluate(preset_network(preset), examples=200, seed=FRESH, length=length)
     assert metrics["accuracy"] >= 0.95, metrics
@@ -89,33 +91,60 @@ NEUTRAL = ("and it was long and the plot is new today and honestly the acting wa
            "and i think the film was new overall and well it is short to me and the plot was not new "
            "and it was long").split()
 GAP = ["<unk>"] * 50  # fifty words the task does not know, between a 'not' and the word it flips
+# 64 words, decided by 'not great' 53 words before the end; many 'not's follow, in neutral clauses
+LESSON = ("i think the plot was not awful and the acting was not great and the acting is not <unk> but it "
+          "is <unk> so short and it was not really very long and well the acting is not long and the film "
+          "was not so so short but i think the plot is not so really very short and it is not new today").split()
 
 
-def verdict_and_kept(net, words):
-    """The trained network's answer, and ‖dL/dh‖ at the 'not' over ‖dL/dh‖ at the last step."""
-    tr = trace(net, choose_example(net, inputs=words))
-    k = words.index("not") if "not" in words else 3
-    return net.task.output_vocab[int(tr.records[-1].p[0].argmax())], tr.dh_norm[k] / tr.dh_norm[-1]
+def verdict(net, words) -> str:
+    """The trained network's answer after the last word."""
+    return net.task.output_vocab[int(trace(net, choose_example(net, inputs=words)).records[-1].p[0].argmax())]
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
-def test_every_sentiment_preset_remembers_a_not_50_words_back(cell):
-    """Trained the same way on up to 110 words, the tanh RNN remembers as the LSTM and GRU do."""
+def far_nots(task, n=300):
+    """Fresh 100-word sentences whose verdict hangs on a 'not' far back: more than 10 words
+    before its sentiment word, or that word more than 50 words from the end."""
+    rng = np.random.default_rng([FRESH, 2])
+    words, chosen = set(task.positive + task.negative), []
+    for _ in range(n):
+        example = task.sample(rng, 100)
+        tokens = example.inputs
+        last = max((t for t, w in enumerate(tokens) if w in words), default=None)
+        if last is None:
+            continue
+        clause = " ".join(tokens[:last]).replace(" but ", " and ").split(" and ")[-1].split()
+        gap = len(clause) - clause.index("not") if "not" in clause else 0
+        if gap and (gap > 10 or len(tokens) - 1 - last > 50):
+            chosen.append(example)
+    return chosen
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_the_lstm_and_gru_remember_a_not_50_words_back(cell):
+    """So they did in each of five trainings of the recipe (seeds 0–4, docs/presets.md)."""
     net = preset_network(f"sentiment-{cell}")
-    assert verdict_and_kept(net, "the movie was not good".split() + NEUTRAL)[0] == "negative"
-    assert verdict_and_kept(net, "the movie was good".split() + NEUTRAL)[0] == "positive"
-    assert verdict_and_kept(net, "the movie was not".split() + GAP + ["good"])[0] == "negative"
-    assert verdict_and_kept(net, "the movie was".split() + GAP + ["good"])[0] == "positive"
+    assert verdict(net, "the movie was not good".split() + NEUTRAL) == "negative"
+    assert verdict(net, "the movie was good".split() + NEUTRAL) == "positive"
+    assert verdict(net, "the movie was not".split() + GAP + ["good"]) == "negative"
+    assert verdict(net, "the movie was".split() + GAP + ["good"]) == "positive"
+    assert verdict(net, LESSON) == net.task.label(LESSON)[0] == "negative"
+    examples = far_nots(net.task)
+    assert len(examples) > 50
+    assert sum(verdict(net, ex.inputs) == ex.targets[0] for ex in examples) >= 0.95 * len(examples)
 
 
-def test_but_only_the_tanh_rnns_gradient_at_that_not_has_vanished():
-    """What differs is learning: ‖dL/dh‖ at the 'not' 47 words before the answer is about 10⁻¹¹
-    of the loss's for the tanh RNN, 10⁻⁵ for the LSTM and 10⁻⁴ for the GRU (measured), so that the
-    tanh RNN could learn it only from shorter sentences first (its curriculum)."""
-    sentence = "the movie was not good".split() + NEUTRAL
-    kept = {cell: verdict_and_kept(preset_network(f"sentiment-{cell}"), sentence)[1] for cell in ("rnn", "lstm", "gru")}
-    assert kept["rnn"] < 1e-8, kept
-    assert kept["lstm"] > 1e-7 and kept["gru"] > 1e-7, kept
+def test_the_shipped_tanh_rnn_does_not():
+    """A fact of the shipped weights, trained as the LSTM and GRU were: it answers the lesson's
+    sentence positive, and is right on about half the sentences whose verdict hangs on a far
+    'not' (measured 35 of 73). Of five trainings of the recipe, the tanh RNN learnt this in
+    three and not in two (docs/presets.md): a rebuild may ship one that does remember."""
+    net = preset_network("sentiment-rnn")
+    assert verdict(net, LESSON) == "positive"
+    examples = far_nots(net.task)
+    assert sum(verdict(net, ex.inputs) == ex.targets[0] for ex in examples) <= 0.75 * len(examples)
+    assert evaluate(net, examples=200, seed=FRESH, length=100)["accuracy"] < 0.93  # measured 0.86
+    assert evaluate(net, examples=400, seed=FRESH)["accuracy"] >= 0.95  # its natural lengths: right
 
 
 def test_a_preset_is_reproduced_exactly_by_its_recipe():
