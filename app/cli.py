@@ -150,7 +150,27 @@ def cmd_train(args):
     print(f"saved {args.out}", file=sys.stderr)
 
 
+def presets_table() -> str:
+    """The shipped presets as a Markdown table (docs/presets.md): the lengths each trained on, its
+    score at the task's natural lengths and at REPORT_LENGTHS (accuracy; R² for a regression task)."""
+    lengths = presets.REPORT_LENGTHS
+    rows = ["| preset | metric | trained on | natural lengths | "
+            + " | ".join(f"length {n}" for n in lengths) + " |", "|---" * (4 + len(lengths)) + "|"]
+    for preset in presets.list_presets():
+        task = TASKS[preset["config"]["task"]]
+        by_length = preset["accuracy_by_length"]
+        scores = [f"{by_length[str(n)]:.3f}" if str(n) in by_length else "—" for n in lengths]
+        low, high = preset["trained_lengths"]
+        natural = f"{preset['accuracy']:.3f} ({task.lengths[0]}–{task.lengths[1]})"
+        rows.append(f"| {preset['id']} | {METRIC_NAMES[preset['metric']]} | {low}–{high} | {natural} | "
+                    + " | ".join(scores) + " |")
+    return "\n".join(rows) + "\n"
+
+
 def cmd_presets(args):
+    if args.table:
+        sys.stdout.write(presets_table())
+        return
     if args.build:
         presets.PRESET_DIR.mkdir(exist_ok=True)
         try:
@@ -232,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     presets_cmd.add_argument("--build", action="store_true", help="retrain every preset (minutes)")
     presets_cmd.add_argument("--jobs", type=bounded_int(1, MAX_WORKERS), default=2,
                              help="processes training at once")
+    presets_cmd.add_argument("--table", action="store_true",
+                             help="print each preset's lengths and scores, as docs/presets.md shows them")
     presets_cmd.set_defaults(run=cmd_presets)
     return parser
 

@@ -56,6 +56,7 @@ def trace_json(trace: Trace, omit=()) -> dict:
             "target": None,
             "target_label": None,
             "loss": None,
+            "readout": None if trace.readouts is None else trace.readouts[t],
             "dh": gradients.dh[t, 0] if backward else None,
             "dc": None if not backward or gradients.dc is None else gradients.dc[t, 0],
             "dh_norm": dh_norms[t] if backward else None,
@@ -127,8 +128,11 @@ def trained_json(net, metrics: dict) -> dict:
 
 
 def preset_json(preset) -> dict:
-    """A preset's file (`app/engine/presets/<id>.json`): a trained network and its recipe."""
-    return {"id": preset.id, **trained_json(preset.network, preset.metrics), "training": preset.training}
+    """A preset's file (`app/engine/presets/<id>.json`): a trained network, its recipe, the
+    lengths it trained on and its accuracy at other lengths (JSON keys: the lengths as text)."""
+    by_length = {str(length): accuracy for length, accuracy in preset.accuracy_by_length.items()}
+    return {"id": preset.id, **trained_json(preset.network, preset.metrics), "training": preset.training,
+            "trained_lengths": list(preset.trained_lengths), "accuracy_by_length": by_length}
 
 
 def network_json(net) -> dict:

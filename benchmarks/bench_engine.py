@@ -1,7 +1,7 @@
 """Engine speed: a full trace (forward + BPTT + per-step records) against PyTorch's fused RNNs.
 
 For rnn, lstm and gru at (T, H) = (50, 32), (100, 64), (500, 256) on the many_to_many task
-(an output at every step, input size 21, 3 classes), it times Unroll's `trace()` and, when
+(an output at every step, its input and output sizes), it times Unroll's `trace()` and, when
 PyTorch is importable, `nn.RNN`/`nn.LSTM`/`nn.GRU` + `nn.Linear` forward and backward with
 cross-entropy on the same sizes (float64, one thread), and prints the ratio Unroll / PyTorch.
 Each figure is the best of several rounds, so other load on the machine inflates it least.
@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 
 from app.engine.cells import CELLS  # noqa: E402
 from app.engine.network import build_network  # noqa: E402
+from app.engine.tasks import TASKS  # noqa: E402
 from app.engine.trace import trace  # noqa: E402
 
 SIZES = ((50, 32), (100, 64), (500, 256))
@@ -39,9 +40,10 @@ def unroll_call(cell: str, T: int, H: int):
     return lambda: trace(net, example)
 
 
-def torch_call(cell: str, T: int, H: int, I: int = 21, O: int = 3):
+def torch_call(cell: str, T: int, H: int):
     import torch
 
+    I, O = TASKS["named_entities"].input_size, TASKS["named_entities"].output_size
     torch.set_num_threads(1)
     rnn = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](I, H).double()
     linear = torch.nn.Linear(H, O).double()

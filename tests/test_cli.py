@@ -23,15 +23,18 @@ def test_trace_prints_the_api_shape(capsysbinary):
     assert len(data["grads"]["W_hh"]) == 16 and data["loss"] > 0
 
 
-def test_trace_of_a_preset_and_a_bad_token(capsysbinary):
+def test_trace_of_a_preset_any_word_and_a_bad_token(capsysbinary):
     main(["trace", "--preset", "reverse-gru", "--inputs", "cat dog red"])
     data = json.loads(capsysbinary.readouterr().out)
     assert [s["x_label"] for s in data["steps"][4:]] == ["red", "dog"]  # fed back: it has learnt
+    main(["trace", "--task", "sentiment", "--inputs", "It was gud!"])
+    data = json.loads(capsysbinary.readouterr().out)
+    assert [s["x_label"] for s in data["steps"]] == ["it", "was", "<unk>"]
     result = subprocess.run(
-        [sys.executable, "-m", "app", "trace", "--task", "sentiment", "--inputs", "it was gud"],
+        [sys.executable, "-m", "app", "trace", "--task", "sentiment", "--inputs", "it was ..."],
         capture_output=True, text=True,
     )
-    assert result.returncode == 2 and "'gud' is not in the vocabulary" in result.stderr
+    assert result.returncode == 2 and "inputs[2]: '...' has no letter or digit" in result.stderr
 
 
 def test_train_saves_params_that_trace_reads(tmp_path, capsysbinary):

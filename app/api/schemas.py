@@ -275,9 +275,13 @@ class TaskInfo(BaseModel):
                              "`series`; `input_size`, `output_size`, `kind`), empty for a task with its own")
     name: str
     rule: str
+    unk: str | None = Field(description="what the rule does with `<unk>`, the token of any word outside "
+                            "`input_vocab` (null: the task reads vectors)")
     why_memory: str
     kind: Literal["classification", "regression"]
-    input_vocab: list[str] | None
+    input_vocab: list[str] | None = Field(description=(
+        "the tokens the task reads, `<unk>` last; any typed word is read folded (lower case, the "
+        "punctuation at its ends taken off), and as `<unk>` when the vocabulary does not hold it"))
     output_vocab: list[str] | None
     input_size: int
     output_size: int
@@ -301,6 +305,10 @@ class Step(BaseModel):
     target_label: str | None
     loss: float | None = Field(description="loss_t; null at a step without an output, or whose "
                                "target no rule knows (after the last typed character or value)")
+    readout: list[float] | None = Field(description=(
+        "many_to_one only (else null): what the network would answer if the sequence ended at this "
+        "step, the output layer applied to h_t, softmax(W_hy·h_t + b_y) for classification (y itself "
+        "for regression); not part of the loss. At the output step it is that step's `p` (or `y`)"))
     dh: list[float] | None = Field(description="total dL/dh_t: through the output at t and every later "
                                    "step; null when the trace is forward only (no target at all)")
     dc: list[float] | None = Field(description="total dL/dc_t (LSTM); null when forward only")
@@ -376,6 +384,11 @@ class PresetSummary(BaseModel):
     config: dict
     accuracy: float = Field(description="on fresh examples; R² for a regression task (see `metric`)")
     metric: Metric = Field(description=METRIC)
+    trained_lengths: list[int] = Field(description="the shortest and longest examples it was trained on")
+    accuracy_by_length: dict[str, float] = Field(
+        description="length (as text) -> accuracy (see `metric`) on fresh examples of that length, "
+        "for 10, 50 and 100 where the task allows them"
+    )
 
 
 class Preset(PresetSummary):

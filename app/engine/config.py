@@ -54,6 +54,15 @@ MAX_STEP_WORK = 250_000_000  # B·T·G·H·(I + H + O) per live optimisation ste
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One phase of a curriculum: `steps` optimisation steps, each mini-batch of one length
+    drawn from `lengths` (both ends included), or of the task's natural lengths (None)."""
+
+    steps: int
+    lengths: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class TrainSettings:
     """How to train; the defaults are the same for `POST /api/train` and `unroll train`."""
 
@@ -63,6 +72,23 @@ class TrainSettings:
     clip: float = 1.0  # the global gradient norm is clipped to this
     seconds: float = 60.0  # stop after this much wall-clock time, whatever `steps` says
     length: int | None = None  # every example this long; None: the task's natural lengths
+    # Phases run in order instead of `length`, their steps adding up to `steps` (presets train so
+    # on ever longer examples); () : every step as `length` says.
+    curriculum: tuple[Phase, ...] = ()
+
+    def phase_at(self, step: int) -> Phase | None:
+        """The curriculum's phase of 0-based optimisation step `step` (None without a curriculum)."""
+        for phase in self.curriculum:
+            if step < phase.steps:
+                return phase
+            step -= phase.steps
+        return None
+
+    def trained_lengths(self, natural: tuple[int, int]) -> tuple[int, int]:
+        """The shortest and longest examples this training draws (`natural`: the task's own)."""
+        ranges = [phase.lengths or natural for phase in self.curriculum]
+        ranges = ranges or [natural if self.length is None else (self.length, self.length)]
+        return min(low for low, _ in ranges), max(high for _, high in ranges)
 
 
 # --- requests (the server's) ----------------------------------------------------------------

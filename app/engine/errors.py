@@ -9,6 +9,9 @@ class InputError(ValueError):
         self.field = field
         self.message = message
 
+    def __reduce__(self):  # pickled as its own arguments, so it crosses a process pool intact
+        return type(self), (self.field, self.message)
+
 
 class Diverged(ArithmeticError):
     """A value overflowed float64 at timestep `step` of the forward or backward pass (or, in
@@ -20,6 +23,9 @@ class Diverged(ArithmeticError):
         self.step = step
         self.phase = phase
         self.quantity = quantity
+
+    def __reduce__(self):
+        return type(self), (self.step, self.phase, self.quantity)
 
 
 def counted(n: int, noun: str) -> str:

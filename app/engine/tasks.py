@@ -3,8 +3,13 @@
 A task samples examples deterministically from a NumPy generator, labels any input a user types
 by its rule, and turns tokens or vectors into the arrays the network reads. Every task with more
 than one step needs memory: its `why_memory` says why (and `/api/tasks` shows it).
+
+A task with a vocabulary reads any typed word (docs/api.md §Typed words): `fold` takes case and
+the punctuation at its ends away ("Bad!" -> "bad"), and a word the vocabulary does not hold is
+read as `UNK`, a token of its own, which each task's rule treats as its `unk` says.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +25,16 @@ class Example:
     targets: list  # tokens (classification) or vectors (regression), one per output
 
 
+UNK = "<unk>"  # the token of every word outside a task's vocabulary (the last in its vocabulary)
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # what is not a letter or a digit, at either end
+
+
+def fold(word: str) -> str:
+    """'Bad!' -> 'bad', 'Mr.' -> 'mr': case folded, punctuation taken off both ends (inside a
+    word it stays: "don't"). '' when no letter or digit is left ('!!!')."""
+    return _EDGES.sub("", word.casefold())
+
+
 @lru_cache(maxsize=256)  # bounded: every pasted `text` brings a vocabulary of its own
 def _vocab_index(vocab: tuple[str, ...]) -> dict[str, int]:
     return {token: i for i, token in enumerate(vocab)}
@@ -30,6 +45,7 @@ class Task:
     topology: str
     name: str
     rule: str  # the labelling rule, in one sentence a student can say aloud
+    unk: str | None = None  # what the rule does with UNK (None: the task reads vectors)
     why_memory: str  # why the answer needs the hidden state (or, for one step, why it does not)
     kind: str  # "classification" or "regression"
     input_vocab: tuple[str, ...] | None = None  # None: the inputs are vectors
@@ -79,17 +95,37 @@ class Task:
 
     # --- encoding --------------------------------------------------------------------------
 
+    def token(self, word: str, field: str = "inputs") -> str:
+        """The token a typed word is read as: itself when in the vocabulary, else folded, and
+        UNK when the folded word is not in it either. A task without a rule for UNK (`unk` None:
+        a text's characters, where case matters) reads its own tokens only. InputError naming
+        `field` when the task reads vectors, when nothing is left of the word once folded, or
+        for a token a task without UNK does not have."""
+        if self.input_vocab is None:
+            raise InputError(field, f"this task reads vectors, not tokens; got {word!r:.80}")
+        index = _vocab_index(self.input_vocab)
+        if word in index:
+            return word
+        if self.unk is None:
+            shown = "".join(self.input_vocab) if len(self.input_vocab) <= 96 else f"{len(index)} tokens"
+            raise InputError(field, f"{word!r:.80} is not one of this task's tokens ({shown!r:.200})")
+        folded = fold(word)
+        if not folded:
+            raise InputError(field, f"{word!r:.80} has no letter or digit: give a word, or leave it out")
+        return folded if folded in index else UNK
+
     def input_matrix(self, inputs: list, field: str = "inputs") -> np.ndarray:
-        """(T, I) float64: one-hot rows for tokens, vectors as given."""
+        """(T, I) float64: one-hot rows for tokens (any word: see `token`), vectors as given."""
         index = _vocab_index(self.input_vocab or ())
         cols = [index.get(item) if isinstance(item, str) else None for item in inputs]
+        for t, item in enumerate(inputs):
+            if cols[t] is None and isinstance(item, str):
+                cols[t] = index[self.token(item, f"{field}[{t}]")]
         x = np.zeros((len(inputs), self.input_size))
         rows = [t for t, col in enumerate(cols) if col is not None]
         x[rows, [cols[t] for t in rows]] = 1.0
         for t, item in enumerate(inputs):
             if cols[t] is None:
-                if isinstance(item, str):
-                    self._index(self.input_vocab, item, f"{field}[{t}]")  # raises, naming it
                 x[t] = self._vector(item, self.input_size, f"{field}[{t}]")
         return x
 
@@ -111,13 +147,14 @@ class Task:
         return np.array(classes, dtype=np.int64)
 
     def tokens_of(self, inputs: list) -> list[str] | None:
-        """The inputs as tokens (one-hot vectors read back), or None when they are not tokens."""
+        """The inputs as the tokens the network reads (words as `token` reads them, one-hot
+        vectors read back), or None when they are not tokens."""
         if self.input_vocab is None:
             return None
         tokens = []
         for item in inputs:
             if isinstance(item, str):
-                tokens.append(item)
+                tokens.append(self.token(item))
                 continue
             v = np.asarray(item, dtype=float)
             hot = np.flatnonzero(v)
@@ -125,15 +162,6 @@ class Task:
                 return None
             tokens.append(self.input_vocab[hot[0]])
         return tokens
-
-    @staticmethod
-    def _index(vocab, token, field):
-        if vocab is None:
-            raise InputError(field, f"this task reads vectors, not tokens; got {token!r}")
-        index = _vocab_index(vocab).get(token)
-        if index is None:
-            raise InputError(field, f"{token!r:.80} is not in the vocabulary {list(vocab)}")
-        return index
 
     @staticmethod
     def _vector(item, size, field):
@@ -161,6 +189,7 @@ class Task:
             "reads": list(self.reads),
             "name": self.name,
             "rule": self.rule,
+            "unk": self.unk,
             "why_memory": self.why_memory,
             "kind": self.kind,
             "input_vocab": list(self.input_vocab) if self.input_vocab else None,
@@ -242,69 +271,126 @@ class SineWave(Task):
         return len(example.targets)
 
 
+def _pick(rng: np.random.Generator, items: tuple, unknown: float = 0.0):
+    """One item of `items`, drawn by the list's length; UNK instead with probability `unknown`.
+    (One uniform draw scaled to the length: a third of the time of `rng.integers`.)"""
+    if unknown and rng.random() < unknown:
+        return UNK
+    return items[int(rng.random() * len(items))]
+
+
+def _phrase(rng: np.random.Generator, phrases: tuple, unknown: float = 0.0) -> list[str]:
+    """The words of one of `phrases` (tuples of words); [UNK] instead with probability `unknown`."""
+    if unknown and rng.random() < unknown:
+        return [UNK]
+    return list(_pick(rng, phrases))
+
+
 class Sentiment(Task):
-    """The sentiment of a short sentence, after its last word."""
+    """The sentiment of a sentence, after its last word."""
 
     id = "sentiment"
     topology = "many_to_one"
     name = "Sentiment of a sentence"
     rule = (
         "The last sentiment word decides (good, great, fun, … positive; bad, boring, dull, … "
-        "negative), flipped by a 'not' after the sentiment word before it; none: neutral."
+        "negative), and a 'not' flips the next sentiment word of its clause (a clause ends at "
+        "'and' or 'but'); no sentiment word: neutral."
     )
+    unk = "An unknown word (<unk>) is neutral: it carries no sentiment, flips none and ends no clause."
     why_memory = (
-        "The answer comes after the last word, but the words that decide it (the sentiment word, and "
-        "a 'not' that may stand several words before it) come earlier: the final hidden state must "
-        "carry them to the end."
+        "The answer comes after the last word, but what decides it comes earlier: the last sentiment "
+        "word, a 'not' that may stand several words before it, and then any number of neutral words. "
+        "The final hidden state must carry them to the end."
     )
     kind = "classification"
     output_vocab = ("negative", "neutral", "positive")
     output_size = 3
-    lengths = (3, 10)
+    lengths = (3, 12)  # one clause, or two joined by 'and' / 'but'
     positive = ("good", "great", "fun", "brilliant", "lovely")
     negative = ("bad", "boring", "awful", "dull", "poor")
-    neutral = ("long", "short", "new")
+    neutral = ("long", "short", "new")  # what a neutral clause ends with (or an unknown word)
     subjects = (("the", "movie"), ("the", "film"), ("the", "plot"), ("the", "acting"), ("it",))
     openers = (("i", "think"), ("honestly",), ("well",))
     tails = (("overall",), ("today",), ("to", "me"))
     verbs = ("was", "is")
-    intensifiers = ("very", "really", "so")
+    fillers = ("very", "really", "so")  # may stand between a 'not' and the word it flips
+    conjunctions = ("and", "but")  # each starts a new clause
     input_vocab = tuple(
         sorted(
             {w for group in (subjects, openers, tails) for words in group for w in words}
-            | set(positive + negative + neutral + verbs + intensifiers)
-            | {"not", "and"}
+            | set(positive + negative + neutral + verbs + fillers + conjunctions)
+            | {"not"}
         )
-    )
+    ) + (UNK,)
     input_size = len(input_vocab)
 
-    def _clause(self, rng):
-        words = list(self.openers[rng.integers(len(self.openers))]) if rng.random() < 0.3 else []
-        words += self.subjects[rng.integers(len(self.subjects))]
-        words.append(self.verbs[rng.integers(len(self.verbs))])
+    def _kind(self, rng):
+        """The words a clause ends with: positive, negative (0.4 each) or neutral."""
+        kind = rng.random()
+        return self.positive if kind < 0.4 else self.negative if kind < 0.8 else self.neutral
+
+    def _clause(self, rng, group, fillers: int | None = None):
+        """[opener] subject verb [not] [fillers] word-of-`group` [tail]; `fillers` of them (None:
+        1–3 of them 0.4 of the time, else none). Now and then an unknown word stands in place of
+        an opener, a noun, a filler, a neutral word or a tail."""
+        words = _phrase(rng, self.openers, unknown=0.15) if rng.random() < 0.3 else []
+        subject = _phrase(rng, self.subjects)
+        if rng.random() < 0.08:
+            subject[-1] = UNK  # 'the <unk>', or '<unk>' for 'it'
+        words += subject
+        words.append(_pick(rng, self.verbs))
         if rng.random() < 0.5:
             words.append("not")
-        if rng.random() < 0.4:
-            words.append(self.intensifiers[rng.integers(len(self.intensifiers))])
-        kind = rng.random()
-        group = self.positive if kind < 0.4 else self.negative if kind < 0.8 else self.neutral
-        words.append(group[rng.integers(len(group))])
+        if fillers is None:
+            fillers = _pick(rng, (1, 2, 3)) if rng.random() < 0.4 else 0
+        unknown = 0.1 if fillers <= 3 else 0.4  # a long gap: mostly words the task does not know
+        words += [_pick(rng, self.fillers, unknown) for _ in range(fillers)]
+        words.append(_pick(rng, group, unknown=0.2 if group is self.neutral else 0.0))
         if rng.random() < 0.3:
-            words += self.tails[rng.integers(len(self.tails))]
+            words += _phrase(rng, self.tails, unknown=0.15)
         return words
 
+    def _sentence(self, rng):
+        """One clause, or (0.45) two joined by 'and' / 'but', of at most 12 words."""
+        while True:
+            words = self._clause(rng, self._kind(rng))
+            if rng.random() < 0.45:
+                words += [_pick(rng, self.conjunctions)] + self._clause(rng, self._kind(rng))
+            if len(words) <= self.lengths[1]:
+                return words
+
     def sample(self, rng, length=None):
-        words = self._clause(rng)
-        if length is not None:
-            while len(words) < length:
-                words = self._clause(rng) + ["and"] + words
-            words = words[len(words) - length :]
+        """A natural sentence; or, at a given length, one whose verdict is decided far from its
+        end: its deciding clause has (0.4 of the time) a gap of up to `length` fillers between
+        its 'not' and its sentiment word, and (0.5) neutral clauses after it; then clauses of any
+        kind before it, and the front cut to fit."""
+        if length is None:
+            words = self._sentence(rng)
+            return Example(words, self.label(words))
+        if rng.random() < 0.4:
+            group = self.positive if rng.random() < 0.5 else self.negative
+            words = self._clause(rng, group, fillers=int(rng.integers(length)))
+        else:
+            words = self._sentence(rng)
+        if rng.random() < 0.5:
+            after = int(rng.integers(max(length - len(words), 0) + 1))
+            while after > 0:
+                clause = [_pick(rng, self.conjunctions)] + self._clause(rng, self.neutral)
+                words += clause
+                after -= len(clause)
+        while len(words) < length:
+            words = self._clause(rng, self._kind(rng)) + [_pick(rng, self.conjunctions)] + words
+        words = words[len(words) - length :]
         return Example(words, self.label(words))
 
     def label(self, inputs, length=None):
+        """`inputs` are tokens (see `Task.token`)."""
         verdict, negated = "neutral", False
         for word in inputs:
-            if word == "not":
+            if word in self.conjunctions:
+                negated = False  # a new clause: a 'not' before it flips nothing after it
+            elif word == "not":
                 negated = True
             elif word in self.positive or word in self.negative:
                 positive = (word in self.positive) != negated
@@ -322,6 +408,10 @@ class NamedEntities(Task):
         "A name is PER right after a title (mr, ms, dr), LOC right after a preposition "
         "(in, to, from), and O otherwise; every other word is O."
     )
+    unk = (
+        "An unknown word (<unk>) is read as a name: PER right after a title (mr smith), LOC right "
+        "after a preposition (in london), O otherwise."
+    )
     why_memory = (
         "Names are ambiguous ('jordan', 'paris', 'georgia' are people and places): a name's tag is "
         "decided by the word before it, which the hidden state must remember one step."
@@ -334,27 +424,32 @@ class NamedEntities(Task):
     prepositions = ("in", "to", "from")
     names = ("jordan", "paris", "georgia", "chad", "sydney", "victoria", "austin", "florence")
     verbs = ("met", "visited", "called", "saw")
-    input_vocab = titles + prepositions + names + verbs + ("and", "today", "with")
+    articles = ("the", "a")
+    input_vocab = titles + prepositions + names + verbs + ("and", "today", "with") + articles + (UNK,)
     input_size = len(input_vocab)
 
-    def _pick(self, rng, words):
-        return words[rng.integers(len(words))]
+    def _name(self, rng):
+        """A name, or (0.15) an unknown word in its place."""
+        return UNK if rng.random() < 0.15 else _pick(rng, self.names)
 
     def _sentence(self, rng):
-        person = [self._pick(rng, self.titles), self._pick(rng, self.names)]
-        words = person if rng.random() < 0.75 else [self._pick(rng, self.names)]
-        words = words + [self._pick(rng, self.verbs)]
-        if rng.random() < 0.5:
-            words += [self._pick(rng, self.prepositions), self._pick(rng, self.names)]
+        """[title] name verb, then a place, a person or a thing, then maybe more: 4 to 8 words."""
+        words = [_pick(rng, self.titles), self._name(rng)] if rng.random() < 0.75 else [self._name(rng)]
+        words.append(UNK if rng.random() < 0.1 else _pick(rng, self.verbs))
+        what = rng.random()
+        if what < 0.45:
+            words += [_pick(rng, self.prepositions), self._name(rng)]
+        elif what < 0.8:
+            words += [_pick(rng, self.titles), self._name(rng)]
         else:
-            words += [self._pick(rng, self.titles), self._pick(rng, self.names)]
+            words += [_pick(rng, self.articles), UNK]  # a thing: 'saw the <unk>' is O
         tail = rng.random()
         if tail < 0.2:
             words.append("today")
         elif tail < 0.4:
-            words += ["with", self._pick(rng, self.titles), self._pick(rng, self.names)]
+            words += ["with", _pick(rng, self.titles), self._name(rng)]
         elif tail < 0.6:
-            words += [self._pick(rng, self.prepositions), self._pick(rng, self.names)]
+            words += [_pick(rng, self.prepositions), self._name(rng)]
         return words
 
     def sample(self, rng, length=None):
@@ -366,11 +461,13 @@ class NamedEntities(Task):
         return Example(words, self.label(words))
 
     def label(self, inputs, length=None):
+        """`inputs` are tokens (see `Task.token`)."""
         tags, before = [], None
         for word in inputs:
-            if word in self.names and before in self.titles:
+            named = word in self.names or word == UNK
+            if named and before in self.titles:
                 tags.append("PER")
-            elif word in self.names and before in self.prepositions:
+            elif named and before in self.prepositions:
                 tags.append("LOC")
             else:
                 tags.append("O")
@@ -385,12 +482,13 @@ class Reverse(Task):
     topology = "seq2seq"
     name = "Reverse a sentence"
     rule = "Write the input words in reverse order."
+    unk = "An unknown word (<unk>) is written back as <unk>: the output vocabulary holds it too."
     why_memory = (
         "The decoder's first output is the encoder's last input and its last output the first: the "
         "whole sentence must pass through the single hidden state handed from encoder to decoder."
     )
     kind = "classification"
-    input_vocab = ("cat", "dog", "bird", "red", "blue", "big")
+    input_vocab = ("cat", "dog", "bird", "red", "blue", "big", UNK)
     output_vocab = input_vocab
     input_size = output_size = len(input_vocab)
     lengths = (3, 5)

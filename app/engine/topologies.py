@@ -30,6 +30,7 @@ class Topology:
     plan: Callable[[int, int], tuple[StepSpec, ...]]  # (inputs, outputs) -> steps, cached
     inputs: str  # "one" input, or a "sequence"
     outputs: str  # "one" output, one "per_input", or a "sequence" of its own length
+    readouts: bool = False  # a trace applies the output layer to every step's h (many_to_one)
 
     @property
     def feeds_back(self) -> bool:
@@ -90,7 +91,7 @@ TOPOLOGIES = {
             "A sequence of inputs, one output after the last step: the final hidden state must "
             "summarise the whole sequence.",
             "Sentiment of a short sentence, where 'not' flips the meaning.",
-            (None,), _many_to_one, "sequence", "one",
+            (None,), _many_to_one, "sequence", "one", readouts=True,
         ),
         Topology(
             "many_to_many", "Many to many (aligned)",

@@ -6,6 +6,8 @@ the forward records (x, h, c, gates, y, p, target, loss), dL/dh_t and its norm, 
 this step's term in the gradient of each shared cell weight (the gradient is their sum over t).
 A target may be None (no rule knows it): that output has no loss; with no target at all the
 trace is forward only, and its loss, gradients, dL/dh_t and their norms are None.
+For many_to_one it also keeps every step's readout: what the network would answer if the
+sequence ended there (docs/maths.md §Readouts).
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from .config import MAX_TIMESTEPS, Range
 from .errors import Diverged, InputError
 from .network import Network
 from .tasks import Example
-from .unroll import Gradients, StepRecord, Unroller, backward
+from .unroll import Gradients, StepRecord, Unroller, backward, softmax
 
 START_LABEL = "<start>"
 
@@ -32,6 +34,7 @@ class Trace:
     x_labels: list[str | None]  # per step: the input's token, <start>, or the fed-back token
     dh_norm: np.ndarray | None  # (T,) ‖dL/dh_t‖
     grad_contrib: dict | None  # W_ih, W_hh, b_ih, b_hh -> (T,) ‖step t's term in that gradient‖
+    readouts: np.ndarray | None  # (T, O) the output layer at every step (topology.readouts), else None
 
     @property
     def forward_only(self) -> bool:
@@ -100,6 +103,7 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         contrib = _grad_contributions(unroller, gradients)
         _check_finite_norms(dh_norm, contrib)
     tokens = task.tokens_of(example.inputs)
+    readouts = _readouts(unroller) if net.topology.readouts else None
     return Trace(
         network=net,
         example=example,
@@ -110,6 +114,7 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in unroller.records],
         dh_norm=dh_norm,
         grad_contrib=contrib,
+        readouts=readouts,
     )
 
 
@@ -123,6 +128,23 @@ def _targets_and_scored(task, targets: list):
     full = np.zeros((len(targets),) + given.shape[1:], dtype=given.dtype)
     full[scored] = given
     return full, scored
+
+
+def _readouts(unroller: Unroller) -> np.ndarray:
+    """(T, O) the output layer applied to every h_t in one product: softmax(W_hy h_t + b_y) for
+    classification, y_t = W_hy h_t + b_y for regression. Not part of the loss; at an output step
+    it is that step's own p (or y). Diverged at the first step whose readout overflows."""
+    net = unroller.net
+    hs = unroller.hidden_states()[:, 0]  # (T, H)
+    with np.errstate(all="ignore"):
+        Y = hs @ net.params["W_hy"].T + net.params["b_y"]  # (T, O)
+        R = Y if net.task.kind == "regression" else softmax(Y)[0]
+    for r in unroller.output_records():
+        R[r.t] = r.y[0] if r.p is None else r.p[0]
+    finite = np.isfinite(R).all(axis=1)
+    if not finite.all():
+        raise Diverged(int(np.flatnonzero(~finite)[0]), "forward", "the readout")
+    return R
 
 
 def _grad_contributions(unroller: Unroller, gradients: Gradients) -> dict:

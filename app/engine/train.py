@@ -2,8 +2,9 @@
 
 Deterministic from a seed. A mini-batch holds `batch_size` examples; examples of equal length
 run side by side through one Unroller, and the batch's loss and gradient are the means over
-all its examples. Training feeds the targets back (teacher forcing); `evaluate` measures what a
-user sees, the network feeding back its own predictions.
+all its examples. Under a curriculum (`TrainSettings.curriculum`) each mini-batch has one length,
+drawn from its phase's range. Training feeds the targets back (teacher forcing); `evaluate`
+measures what a user sees, the network feeding back its own predictions.
 """
 
 import time
@@ -26,7 +27,7 @@ TRAIN_STREAM, EVAL_STREAM = 1, 2  # seed -> two independent streams of examples
 def step_work(net: Network, settings: TrainSettings) -> int:
     """A measure of one optimisation step's arithmetic, to keep live training steps short."""
     task = net.task
-    steps = settings.length or task.lengths[1]
+    steps = settings.trained_lengths(task.lengths)[1]
     if net.topology.id == "seq2seq":
         steps *= 2  # the decoder writes as many steps as the encoder reads
     per_step = net.cell.blocks * net.hidden_size * (task.input_size + net.hidden_size + task.output_size)
@@ -43,6 +44,12 @@ def check_settings(net: Network, s: TrainSettings, live: bool, given: bool = Fal
         RANGES[field].check(field, getattr(s, field))
     if s.length is not None:
         Range(1, task.max_length).check("length", s.length, f" for {task.id}")
+    for k, phase in enumerate(s.curriculum):
+        RANGES["steps"].check(f"curriculum[{k}].steps", phase.steps)
+        for end in phase.lengths or ():
+            Range(1, task.max_length).check(f"curriculum[{k}].lengths", end, f" for {task.id}")
+    if s.curriculum and sum(phase.steps for phase in s.curriculum) != s.steps:
+        raise InputError("curriculum", f"its phases' steps must add up to steps = {s.steps}")
     RANGES["seconds" if live else "any_seconds"].check("seconds", s.seconds)
     if live and step_work(net, s) > MAX_STEP_WORK:
         raise InputError(
@@ -165,7 +172,8 @@ class Training:
         self.deadline = time.monotonic() + s.seconds  # the scoring after training keeps to it too
         task = self.network.task
         while self.steps_done < s.steps and time.monotonic() < self.deadline:
-            examples = [task.sample(self.rng, s.length) for _ in range(s.batch_size)]
+            length = self._length()
+            examples = [task.sample(self.rng, length) for _ in range(s.batch_size)]
             loss, grads, tally = loss_and_grads(self.network, examples)
             grad_norm = global_norm(grads)
             accuracy = _score(task.kind, tally, "training")
@@ -175,6 +183,17 @@ class Training:
             self._adam(clip_to_norm(grads, grad_norm, s.clip))
             self.steps_done += 1
             yield Progress(self.steps_done, loss, accuracy, task.metric, grad_norm)
+
+    def _length(self) -> int | None:
+        """This mini-batch's length: `settings.length`, or under a curriculum one drawn from its
+        phase's range (None: the task's natural lengths)."""
+        phase = self.settings.phase_at(self.steps_done)
+        if phase is None:
+            return self.settings.length
+        if phase.lengths is None:
+            return None
+        low, high = phase.lengths
+        return int(self.rng.integers(low, high + 1))
 
     def _adam(self, grads):
         t, lr = self.steps_done + 1, self.settings.learning_rate

@@ -53,13 +53,28 @@ def test_the_documented_shape(client):
     assert set(data["grads"]) == set(data["params"]) == {"W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y"}
 
 
+def test_any_typed_word_draws_and_many_to_one_steps_carry_readouts(client):
+    data = post(client, preset="sentiment-lstm", inputs=["It", "was", "NOT", "terrible,", "and", "the", "film", "was", "Good!"])
+    steps = data["steps"]
+    assert [s["x_label"] for s in steps] == ["it", "was", "not", "<unk>", "and", "the", "film", "was", "good"]
+    assert steps[3]["x"][data["input_vocab"].index("<unk>")] == 1.0 and data["input_vocab"][-1] == "<unk>"
+    assert steps[-1]["target_label"] == "positive"  # the 'not' is spent at 'and'
+    assert all(len(s["readout"]) == 3 and sum(s["readout"]) == pytest.approx(1.0) for s in steps)
+    assert steps[-1]["readout"] == steps[-1]["p"] and all(s["p"] is None for s in steps[:-1])
+    assert max(range(3), key=lambda k: steps[2]["readout"][k]) != 2  # ... not: no longer positive
+    tagged = post(client, topology="many_to_many", inputs=["Mr.", "Smith", "visited", "London"])
+    assert [s["x_label"] for s in tagged["steps"]] == ["mr", "<unk>", "visited", "<unk>"]
+    assert [s["target_label"] for s in tagged["steps"]] == ["O", "PER", "O", "O"]
+    assert all(s["readout"] is None for s in tagged["steps"])
+
+
 def test_seq2seq_shape(client):
     data = post(client, topology="seq2seq", cell="gru", hidden_size=4, inputs=["cat", "dog"])
     assert set(data["params"]) == {"encoder", "decoder", "W_hy", "b_y"}
     assert set(data["grads"]["decoder"]) == {"W_ih", "W_hh", "b_ih", "b_hh"}
     assert [s["role"] for s in data["steps"]] == ["encoder"] * 2 + ["decoder"] * 2
     assert [s["t"] for s in data["steps"]] == [0, 1, 2, 3]
-    assert data["steps"][2]["x_label"] == "<start>" and data["steps"][2]["x"] == [0.0] * 6
+    assert data["steps"][2]["x_label"] == "<start>" and data["steps"][2]["x"] == [0.0] * 7
     assert set(data["steps"][0]["gates"]) == {"r", "z", "n"}
 
 
@@ -117,9 +132,9 @@ def test_diverged_is_a_422_naming_the_step(client):
                                         "recurrent_scale": 10.0, "length": 500})
     assert r.status_code == 422
     (item,) = r.json()["detail"]
-    assert item["type"] == "diverged" and item["step"] == 362 and "step 362" in item["msg"]
+    assert item["type"] == "diverged" and item["step"] == 324 and "step 324" in item["msg"]
     big = post(client, topology="many_to_many", activation="relu", hidden_size=16, recurrent_scale=3.0,
-               length=500)  # ~1e163: finite, so returned as it is
+               length=500)  # ~1e214: finite, so returned as it is
     assert max(abs(v) for v in big["steps"][-1]["h"]) > 1e150
 
 

@@ -12,13 +12,13 @@ from app.engine.train import evaluate
 
 def test_streams_progress_then_params_that_lower_the_loss(client):
     config = {"topology": "many_to_one", "cell": "gru", "hidden_size": 12, "seed": 4}
-    with client.stream("POST", "/api/train", json={**config, "steps": 120, "learning_rate": 0.02}) as r:
+    with client.stream("POST", "/api/train", json={**config, "steps": 200, "learning_rate": 0.02}) as r:
         assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
         lines = [json.loads(line) for line in r.iter_lines() if line]
     progress, done = lines[:-1], lines[-1]
-    assert [p["step"] for p in progress] == list(range(1, 121))
+    assert [p["step"] for p in progress] == list(range(1, 201))
     assert all(p["type"] == "progress" and {"loss", "accuracy", "grad_norm"} <= set(p) for p in progress)
-    assert done["type"] == "done" and done["steps"] == 120
+    assert done["type"] == "done" and done["steps"] == 200
     before = evaluate(build_network(**config), examples=300, seed=77)
     after = evaluate(build_network(**config, params=done["params"]), examples=300, seed=77)
     assert after["loss"] < 0.5 * before["loss"] and after["accuracy"] > before["accuracy"]

@@ -81,7 +81,7 @@ def test_params_are_checked_key_by_key():
     assert e.field == "params.decoder.W_hh" and "missing" in e.message
     e = error(lambda p: p["encoder"].__setitem__("W_hh", [[0.0] * 3] * 4))
     assert e.field == "params.encoder.W_hh" and "[4, 4]" in e.message and "[4, 3]" in e.message
-    e = error(lambda p: p.__setitem__("b_y", [0.0, float("nan")] + [0.0] * 4))
+    e = error(lambda p: p.__setitem__("b_y", [0.0, float("nan")] + [0.0] * 5))
     assert e.field == "params.b_y" and "finite" in e.message
     e = error(lambda p: p.__setitem__("W_hy", [[0.0], [0.0, 1.0]]))
     assert e.field == "params.W_hy" and "ragged" in e.message
@@ -109,3 +109,17 @@ def test_a_network_crosses_to_another_process(cell, activation):
     again = pickle.loads(pickle.dumps(net))
     np.testing.assert_array_equal(again.params["decoder"]["W_hh"], net.params["decoder"]["W_hh"])
     assert again.cell.activation.id == activation and again.topology.plan(2, 2) == net.topology.plan(2, 2)
+
+
+def test_the_engines_errors_cross_to_another_process_intact():
+    """A preset whose recipe breaks a bound fails in a build worker: the parent must read its error."""
+    import pickle
+
+    from app.engine.errors import Diverged
+
+    error = pickle.loads(pickle.dumps(InputError("curriculum[2].steps", "must be 1 to 5000")))
+    assert (error.field, error.message, str(error)) == (
+        "curriculum[2].steps", "must be 1 to 5000", "curriculum[2].steps: must be 1 to 5000")
+    diverged = pickle.loads(pickle.dumps(Diverged(7, "forward", "h")))
+    assert (diverged.step, diverged.phase, diverged.quantity) == (7, "forward", "h")
+    assert str(diverged) == str(Diverged(7, "forward", "h"))

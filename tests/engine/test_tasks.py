@@ -39,13 +39,82 @@ def test_any_length_can_be_asked_for(task, length):
     assert task.length_of(ex) == length
 
 
-def test_sentiment_rule():
-    label = TASKS["sentiment"].label
-    assert label("the movie was good".split()) == ["positive"]
-    assert label("the movie was not good".split()) == ["negative"]
-    assert label("it was not very boring overall".split()) == ["positive"]
-    assert label("the plot was not good and the acting was great".split()) == ["positive"]
-    assert label("the film was long".split()) == ["neutral"]
+@pytest.mark.parametrize("sentence,verdict", [
+    ("the movie was good", "positive"),
+    ("the movie was not good", "negative"),
+    ("it was not very boring overall", "positive"),  # the 'not' three words before its word
+    ("honestly it is not really so very fun", "negative"),
+    ("the plot was not good and the acting was great", "positive"),  # the last sentiment word decides
+    ("the film was long", "neutral"),
+    ("it was not long and the film was good", "positive"),  # a 'not' is spent at the clause's end
+    ("it was not long but the film was bad", "negative"),
+    ("the film was good and it was not long", "positive"),  # nor does a later 'not' reach back
+    ("the film was not good and it was long and the plot was new today", "negative"),
+    ("it was not good great", "positive"),  # a 'not' flips the next sentiment word only
+    ("the <unk> was not <unk> good", "negative"),  # an unknown word is neutral and ends no clause
+    ("it was <unk>", "neutral"),
+    ("not", "neutral"),
+])
+def test_sentiment_rule(sentence, verdict):
+    assert TASKS["sentiment"].label(sentence.split()) == [verdict]
+
+
+def test_the_sentiment_sampler_covers_every_case_of_the_rule():
+    """Sampled sentences hold every case a student meets: negated or not, a 'not' spent at a
+    clause's end, fillers between a 'not' and its word, no sentiment word, unknown words; and
+    at a long length, verdicts that must outlast many neutral words."""
+    task = TASKS["sentiment"]
+    rng = np.random.default_rng(0)
+    words = set(task.positive + task.negative)
+    seen = set()
+    for _ in range(2000):
+        tokens = task.sample(rng).inputs
+        clauses = " ".join(tokens).replace(" but ", " and ").split(" and ")
+        for n, clause in enumerate(clauses):
+            c = clause.split()
+            if "not" in c and not words & set(c) and any(words & set(k.split()) for k in clauses[n + 1:]):
+                seen.add("a 'not' spent before the next clause's sentiment word")
+            if words & set(c):
+                gap = min(c.index(w) for w in words & set(c)) - (c.index("not") if "not" in c else 99)
+                seen.add("a negated sentiment word" if gap > 0 else "a sentiment word, no 'not'")
+                if gap > 2:
+                    seen.add("fillers between a 'not' and its word")
+        if not words & set(tokens):
+            seen.add("no sentiment word")
+        if "<unk>" in tokens:
+            seen.add("an unknown word")
+    assert len(seen) == 6, seen
+    far = gap = 0
+    for _ in range(300):
+        tokens = task.sample(rng, 100).inputs
+        last = max(t for t, w in enumerate(tokens) if w in words) if words & set(tokens) else None
+        far += last is not None and last < 50
+        clause = " ".join(tokens[: last]).replace(" but ", " and ").split(" and ")[-1].split() if last else []
+        gap += "not" in clause and len(clause) - clause.index("not") > 50
+    assert far > 30  # more than a tenth decided 50 words or more before the end
+    assert gap > 10  # and some by a 'not' more than 50 words before its sentiment word
+
+
+def test_named_entity_rule_reads_an_unknown_word_as_a_name():
+    tags = TASKS["named_entities"].label("mr <unk> met dr <unk> in <unk> and <unk> saw the <unk>".split())
+    assert tags == ["O", "PER", "O", "O", "PER", "O", "LOC", "O", "O", "O", "O", "O"]
+
+
+def test_any_typed_word_is_read_folded_or_as_unk():
+    task = TASKS["sentiment"]
+    assert task.tokens_of(["Bad!", "NOT", "“good”", "terrible", "don't", "<unk>", "42"]) == [
+        "bad", "not", "good", "<unk>", "<unk>", "<unk>", "<unk>"]
+    x = task.input_matrix(["It", "was", "terrible."])
+    assert x[2, task.input_vocab.index("<unk>")] == 1.0 and x.sum() == 3
+    assert task.input_vocab[-1] == "<unk>" and task.input_size == len(task.input_vocab)
+    assert TASKS["named_entities"].tokens_of(["Mr.", "Smith"]) == ["mr", "<unk>"]
+    reverse = TASKS["reverse"]
+    assert "<unk>" in reverse.output_vocab and reverse.label(reverse.tokens_of(["Cat", "zebra"])) == ["<unk>", "cat"]
+    # Every word task has a rule for <unk>; a text's characters have none (an unknown character
+    # is refused, tests/engine/test_own_data.py), nor have the tasks that read vectors.
+    words = [t for t in TASKS.values() if t.input_vocab and not t.reads]
+    assert words and all(t.unk for t in words)
+    assert not any(t.unk for t in TASKS.values() if t not in words)
 
 
 def test_named_entity_rule():
@@ -66,9 +135,12 @@ def test_reverse_and_sine_and_sign_rules():
 def test_encoding_errors_name_the_item():
     sentiment = TASKS["sentiment"]
     with pytest.raises(InputError) as caught:
-        sentiment.input_matrix(["the", "moovie"])
-    assert caught.value.field == "inputs[1]" and "'moovie'" in caught.value.message
-    assert "'movie'" in caught.value.message  # the vocabulary is listed
+        sentiment.input_matrix(["the", "movie", "—!"])
+    assert caught.value.field == "inputs[2]" and "'—!' has no letter or digit" in caught.value.message
+    assert len(caught.value.message) < 80  # no vocabulary listed
+    with pytest.raises(InputError) as caught:
+        TASKS["same_sign"].input_matrix(["good"])
+    assert caught.value.field == "inputs[0]" and "reads vectors" in caught.value.message
     with pytest.raises(InputError) as caught:
         sentiment.input_matrix(["the", [1.0, 0.0]])
     assert caught.value.field == "inputs[1]" and str(sentiment.input_size) in caught.value.message

@@ -110,3 +110,43 @@ def test_final_metrics_keep_the_params_when_evaluation_overflows():
     net = build_network("one_to_many", "rnn", "relu", hidden_size=1, params=huge)
     metrics = final_metrics(net, seed=0, length=3)
     assert set(metrics) == {"diverged"} and "overflowed float64" in metrics["diverged"]
+
+
+def test_a_curriculum_runs_its_phases_in_order_each_batch_one_length_of_its_range():
+    from app.engine.config import Phase
+
+    phases = (Phase(3), Phase(4, (5, 7)), Phase(2, (30, 30)))
+    settings = TrainSettings(steps=9, batch_size=4, curriculum=phases)
+    assert [settings.phase_at(k) for k in range(10)] == [phases[0]] * 3 + [phases[1]] * 4 + [phases[2]] * 2 + [None]
+    assert settings.trained_lengths((3, 12)) == (3, 30)
+    assert TrainSettings(length=9).trained_lengths((3, 12)) == (9, 9)
+    assert TrainSettings().trained_lengths((3, 12)) == (3, 12)
+
+    seen = []
+
+    class Watched(Training):
+        def _length(self):
+            seen.append(super()._length())
+            return seen[-1]
+
+    net = build_network("many_to_one", "gru", hidden_size=4, seed=0)
+    again = list(Watched(net, settings, 0))
+    assert len(again) == 9 and seen[:3] == [None] * 3  # natural lengths: a mix
+    assert all(5 <= n <= 7 for n in seen[3:7]) and len(set(seen[3:7])) > 1 and seen[7:] == [30, 30]
+    assert [p.loss for p in again] == [p.loss for p in Training(net, settings, 0)]  # deterministic
+
+
+def test_a_curriculum_is_checked_phase_by_phase():
+    from app.engine.config import Phase
+    from app.engine.errors import InputError
+    from app.engine.train import check_settings
+
+    net = build_network("seq2seq", "gru", hidden_size=4, seed=0)
+    for curriculum, steps, field, words in (
+        ((Phase(3), Phase(4)), 8, "curriculum", "add up to steps = 8"),
+        ((Phase(3, (3, 251)),), 3, "curriculum[0].lengths", "must be 1 to 250"),
+        ((Phase(0, (3, 5)), Phase(3)), 3, "curriculum[0].steps", "must be 1 to 5000"),
+    ):
+        with pytest.raises(InputError) as caught:
+            check_settings(net, TrainSettings(steps=steps, curriculum=curriculum), live=False)
+        assert caught.value.field == field and words in caught.value.message
