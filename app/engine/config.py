@@ -27,6 +27,11 @@ MAX_TRAIN_STEPS = 5000  # optimisation steps of one training
 MAX_BATCH = 256  # examples per mini-batch
 MAX_SECONDS = 120.0  # wall-clock bound of a live training (the server's); offline: any
 MAX_STEP_WORK = 250_000_000  # B·T·G·H·(I + H + O) per live optimisation step: about 0.1 to 0.3 s
+# A live training's stream carries the weights as they are (`snapshot` lines) at most every
+# SNAPSHOT_SECONDS, and further apart for a large network, so that its snapshots average at most
+# SNAPSHOT_BYTES_PER_SECOND: a default network's few kB every 2 s, the largest's 12 MB every 24 s.
+SNAPSHOT_SECONDS = 2.0
+SNAPSHOT_BYTES_PER_SECOND = 500_000
 
 
 @dataclass(frozen=True)
