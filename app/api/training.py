@@ -26,7 +26,7 @@ from ..wire import dumps
 from .convert import network_from
 from .errors import POST_ERRORS
 from .jsonbody import FastJSONRoute
-from .limits import TRAIN_POOL
+from .limits import TRACE_POOL, TRAIN_POOL, TRAINING_YIELD
 from .schemas import TrainRequest
 
 logger = logging.getLogger(__name__)
@@ -132,6 +132,7 @@ def _train(make_training, seed: int, stop: threading.Event, emit):
             emit(line({"type": "progress", **asdict(progress)}))
             if stop.is_set():
                 return
+            TRACE_POOL.idle.wait(TRAINING_YIELD)  # traces first (app.api.limits)
             if clock.due() and progress.step < training.settings.steps:  # `done` has the last
                 snapshot = line({"type": "snapshot", "step": progress.step,
                                  "params": training.network.params})
