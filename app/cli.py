@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .engine import config, presets
 from .engine.cells import ACTIVATIONS, CELLS
-from .engine.config import TrainSettings
+from .engine.config import TrainSettings, training_settings
 from .engine.errors import Diverged, InputError
 from .engine.network import build_network
 from .engine.presets import preset_network
@@ -68,8 +68,8 @@ def cmd_trace(args):
 
 def cmd_train(args):
     net = _network(args)
-    settings = TrainSettings(
-        steps=args.steps, learning_rate=args.learning_rate, batch_size=args.batch_size,
+    settings = training_settings(
+        net.task.id, steps=args.steps, learning_rate=args.learning_rate, batch_size=args.batch_size,
         seconds=args.seconds, length=args.length,
     )
     check_settings(net, settings, live=False)
@@ -78,7 +78,7 @@ def cmd_train(args):
         raise InputError("--out", f"{args.out} is not a file in an existing folder")
     training = Training(net, settings, args.seed)
     for progress in training:
-        if progress.step % max(1, args.steps // 20) == 0 or progress.step == args.steps:
+        if progress.step % max(1, settings.steps // 20) == 0 or progress.step == settings.steps:
             print(
                 f"step {progress.step:5}  loss {progress.loss:.4f}  "
                 f"{METRIC_NAMES[progress.metric]} {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
@@ -155,9 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     train_cmd = sub.add_parser("train", help="train on a task and save the parameters")
     _add_network_args(train_cmd)
-    train_cmd.add_argument("--steps", type=int, default=TrainSettings.steps)
-    train_cmd.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
-    train_cmd.add_argument("--batch-size", type=int, default=TrainSettings.batch_size)
+    train_cmd.add_argument("--steps", type=int, help="default: the task's own (see docs/api.md)")
+    train_cmd.add_argument("--learning-rate", type=float, help="default: the task's own")
+    train_cmd.add_argument("--batch-size", type=int, help="default: the task's own")
     train_cmd.add_argument("--seconds", type=float, default=TrainSettings.seconds)
     train_cmd.add_argument("--out", required=True, help="where to write the JSON")
     train_cmd.set_defaults(run=cmd_train)

@@ -19,7 +19,7 @@ from functools import partial
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from ..engine.config import SNAPSHOT_BYTES_PER_SECOND, SNAPSHOT_SECONDS, TrainSettings
+from ..engine.config import SNAPSHOT_BYTES_PER_SECOND, SNAPSHOT_SECONDS, training_settings
 from ..engine.errors import Diverged
 from ..engine.train import Training, check_settings, final_metrics
 from ..wire import dumps
@@ -162,8 +162,8 @@ def _train(make_training, seed: int, stop: threading.Event, emit):
 async def post_train(req: TrainRequest):
     """Train with Adam on the task, streaming progress; closing the connection stops it."""
     net = network_from(req)
-    settings = TrainSettings(
-        steps=req.steps, learning_rate=req.learning_rate, batch_size=req.batch_size,
+    settings = training_settings(
+        net.task.id, steps=req.steps, learning_rate=req.learning_rate, batch_size=req.batch_size,
         seconds=req.seconds, length=req.length,
     )
     check_settings(net, settings, live=True)

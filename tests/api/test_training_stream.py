@@ -24,6 +24,12 @@ def stream(client, body) -> list[dict]:
         return [json.loads(line) for line in r.iter_lines() if line]
 
 
+def trained(lines: list[dict]) -> list[dict]:
+    """The lines a request decides: without `queued` and `snapshot` lines, which time decides
+    (another test's training may still hold a trainer for a moment)."""
+    return [line for line in lines if line["type"] not in ("queued", "snapshot")]
+
+
 @pytest.fixture
 def snapshot_every_step(monkeypatch):
     monkeypatch.setattr(training_route, "SNAPSHOT_SECONDS", 0.0)
@@ -31,7 +37,7 @@ def snapshot_every_step(monkeypatch):
 
 
 def test_a_snapshot_holds_exactly_the_params_of_a_training_of_that_many_steps(client, snapshot_every_step):
-    lines = stream(client, {**SMALL, "steps": 6})
+    lines = [line for line in stream(client, {**SMALL, "steps": 6}) if line["type"] != "queued"]
     assert [(line["type"], line.get("step")) for line in lines] == [
         *[(kind, k) for k in range(1, 6) for kind in ("progress", "snapshot")],
         ("progress", 6), ("done", None),  # no snapshot at the last step: `done` has its params
@@ -39,7 +45,7 @@ def test_a_snapshot_holds_exactly_the_params_of_a_training_of_that_many_steps(cl
     snapshots = {line["step"]: line["params"] for line in lines if line["type"] == "snapshot"}
     assert set(snapshots[1]) == {"W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y"}
     for steps in (1, 4, 5):
-        done = stream(client, {**SMALL, "steps": steps})[-1]
+        done = trained(stream(client, {**SMALL, "steps": steps}))[-1]
         assert done["type"] == "done" and done["steps"] == steps
         assert snapshots[steps] == done["params"]  # every float as sent, to the last bit
     assert snapshots[4] != snapshots[5]
@@ -67,21 +73,21 @@ def test_snapshots_come_every_two_seconds_or_slower_for_large_networks():
 
 def test_the_same_request_streams_the_same_progress_and_params(client):
     body = {"topology": "seq2seq", "cell": "lstm", "hidden_size": 5, "seed": 11, "steps": 25, "batch_size": 6}
-    first, second = stream(client, body), stream(client, body)
+    first, second = trained(stream(client, body)), trained(stream(client, body))
     progress = [line for line in first if line["type"] == "progress"]
-    assert len(progress) == 25 and progress == [line for line in second if line["type"] == "progress"]
-    assert first[-1]["type"] == "done" and first[-1] == second[-1]  # params and metrics
+    assert len(progress) == 25 and first == second
+    assert first[-1]["type"] == "done" and len(first) == 26  # params and metrics the same
     other = stream(client, {**body, "seed": 12})
     assert [line for line in other if line["type"] == "progress"] != progress
 
 
 def test_a_training_cut_by_seconds_stops_at_a_step_boundary_and_says_how_many_ran(client):
     big = {"topology": "many_to_many", "cell": "lstm", "hidden_size": 64, "batch_size": 64, "seed": 2}
-    cut = stream(client, {**big, "steps": 5000, "seconds": 0.5})
+    cut = trained(stream(client, {**big, "steps": 5000, "seconds": 0.5}))
     done = cut[-1]
     assert done["type"] == "done" and 1 <= done["steps"] < 5000
     assert [line["step"] for line in cut if line["type"] == "progress"] == list(range(1, done["steps"] + 1))
-    whole = stream(client, {**big, "steps": done["steps"], "seconds": 120})
+    whole = trained(stream(client, {**big, "steps": done["steps"], "seconds": 120}))
     assert whole[-1]["steps"] == done["steps"] and whole[-1]["params"] == done["params"]
     assert [line for line in whole if line["type"] == "progress"] == [line for line in cut if line["type"] == "progress"]
 
@@ -92,7 +98,7 @@ def jobs(url) -> int:
 
 def test_a_training_that_waited_in_the_queue_streams_what_it_would_have_streamed(live_url, client):
     body = {**SMALL, "steps": 30}
-    alone = stream(client, body)
+    alone = trained(stream(client, body))
     with httpx.Client(timeout=60) as http, ExitStack() as streams:
         busy, kept = [], []  # a line iterator dropped closes its stream: keep them
         for _ in range(2):  # both trainers busy
@@ -126,3 +132,19 @@ def test_the_server_goes_idle_soon_after_the_page_stops_mid_training(live_url, s
         polls += 1
         time.sleep(0.02)
     assert jobs(live_url) == 0, f"still training after {polls} polls"
+
+
+def test_settings_left_out_are_the_tasks_own(client):
+    from app.engine.config import TASK_TRAINING
+
+    assert TASK_TRAINING["reverse"].batch_size == 64 and TASK_TRAINING["sine_wave"].learning_rate == 0.03
+    for topology, task in (("seq2seq", "reverse"), ("one_to_many", "sine_wave")):
+        own = TASK_TRAINING[task]
+        body = {"topology": topology, "hidden_size": 3, "steps": 3}
+        explicit = {**body, "learning_rate": own.learning_rate, "batch_size": own.batch_size}
+        assert trained(stream(client, body)) == trained(stream(client, explicit))
+        assert trained(stream(client, {**body, "learning_rate": None})) == trained(stream(client, explicit))
+        other = trained(stream(client, {**explicit, "learning_rate": 0.002}))
+        assert other[1] != trained(stream(client, explicit))[1]  # step 2 follows another step 1
+    done = trained(stream(client, {"topology": "seq2seq", "hidden_size": 2}))[-1]
+    assert done["type"] == "done" and done["steps"] == TASK_TRAINING["reverse"].steps == 800
