@@ -203,7 +203,12 @@ async def post_train(req: TrainRequest):
                 item = await queue.get()
             if item is None:
                 return
-            yield item
+            ready = [item]  # and every line that arrived meanwhile, sent as one piece
+            while not queue.empty() and ready[-1] is not None:
+                ready.append(queue.get_nowait())
+            yield b"".join(ready[:-1] if ready[-1] is None else ready)
+            if ready[-1] is None:
+                return
 
     return TrainingStream(lines(), stop)
 
