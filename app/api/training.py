@@ -130,9 +130,9 @@ def _train(make_training, seed: int, stop: threading.Event, emit):
         clock = SnapshotClock()
         for progress in training:
             emit(line({"type": "progress", **asdict(progress)}))
+            TRACE_POOL.idle.wait(TRAINING_YIELD)  # traces first (app.api.limits)
             if stop.is_set():
                 return
-            TRACE_POOL.idle.wait(TRAINING_YIELD)  # traces first (app.api.limits)
             if clock.due() and progress.step < training.settings.steps:  # `done` has the last
                 snapshot = line({"type": "snapshot", "step": progress.step,
                                  "params": training.network.params})
