@@ -10,7 +10,8 @@ cores and, within a process, the same interpreter lock: so the training threads 
 OS priority (TRAINING_NICE, per thread on Linux) and a training pauses between two steps while
 trace jobs run or wait (`TRACE_POOL.idle`, at most TRAINING_YIELD a step so that a flood of
 traces slows trainings but cannot stop them). Measured with forty students training at once in
-benchmarks/bench_class.py: traces' p99 from about 600 ms without either to under 100 ms.
+benchmarks/bench_class.py: traces' p99 from 0.6 to 1.3 s without either to 51 and 77 ms with both
+on a moderately loaded machine (benchmarks/README.md, with what it does under heavier load).
 """
 
 import asyncio
