@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .engine import config, presets
 from .engine.cells import ACTIVATIONS, CELLS
-from .engine.config import TrainSettings
+from .engine.config import TrainSettings, training_settings
 from .engine.errors import Diverged, InputError
 from .engine.network import build_network
 from .engine.presets import preset_network
@@ -124,8 +124,8 @@ def cmd_trace(args):
 
 def cmd_train(args):
     net = _network(args)
-    settings = TrainSettings(
-        steps=args.steps, learning_rate=args.learning_rate, batch_size=args.batch_size,
+    settings = training_settings(
+        net.task.id, steps=args.steps, learning_rate=args.learning_rate, batch_size=args.batch_size,
         seconds=args.seconds, length=args.length,
     )
     check_settings(net, settings, live=False)
@@ -134,7 +134,7 @@ def cmd_train(args):
         raise InputError("--out", f"{args.out} is not a file in an existing folder")
     training = Training(net, settings, args.seed)
     for progress in training:
-        if progress.step % max(1, args.steps // 20) == 0 or progress.step == args.steps:
+        if progress.step % max(1, settings.steps // 20) == 0 or progress.step == settings.steps:
             print(
                 f"step {progress.step:5}  loss {progress.loss:.4f}  "
                 f"{METRIC_NAMES[progress.metric]} {progress.accuracy:.3f}  |grad| {progress.grad_norm:.3g}",
@@ -237,13 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     train_cmd = command("train", "train on a task and save the parameters")
     _add_network_args(train_cmd)
-    settings = TrainSettings()
     for flag, kind, words in (("--steps", int, "Adam steps, a mini-batch each"),
                               ("--learning-rate", float, "Adam's step size"),
-                              ("--batch-size", int, "examples a step"),
-                              ("--seconds", float, "stop after this long")):
-        default = getattr(settings, flag[2:].replace("-", "_"))
-        train_cmd.add_argument(flag, type=kind, default=default, help=words)
+                              ("--batch-size", int, "examples a step")):
+        field = flag[2:].replace("-", "_")
+        own = ", ".join(f"{task} {getattr(training_settings(task), field)}" for task in TASKS
+                        if not TASKS[task].reads)
+        train_cmd.add_argument(flag, type=kind, help=f"{words}; default: the task's own ({own})")
+    train_cmd.add_argument("--seconds", type=float, default=TrainSettings.seconds,
+                           help="stop after this long")
     train_cmd.add_argument("--out", required=True,
                            help="where to write the JSON (then `unroll trace --preset FILE`)")
     train_cmd.set_defaults(run=cmd_train)

@@ -70,15 +70,18 @@ def test_train_checks_its_flags_before_training(tmp_path, capsys):
     assert "is not a file in an existing folder" in capsys.readouterr().err
 
 
-def test_training_defaults_are_the_same_from_the_api_and_the_command_line():
+def test_training_defaults_are_the_same_from_the_api_and_the_command_line(tmp_path, capsys):
     from app.api.schemas import TrainRequest
     from app.cli import build_parser
-    from app.engine.config import TrainSettings
+    from app.engine.config import TASK_TRAINING, TrainSettings
 
     args = build_parser().parse_args(["train", "--out", "x.json"])
     request = TrainRequest()
-    for field in ("steps", "learning_rate", "batch_size", "seconds"):
-        assert getattr(args, field) == getattr(request, field) == getattr(TrainSettings(), field), field
+    for field in ("steps", "learning_rate", "batch_size"):  # left to the task (TASK_TRAINING)
+        assert getattr(args, field) is None and getattr(request, field) is None, field
+    assert args.seconds == request.seconds == TrainSettings().seconds
+    main(["train", "--task", "sine_wave", "--hidden-size", "2", "--out", str(tmp_path / "w.json")])
+    assert f"step {TASK_TRAINING['sine_wave'].steps:5}" in capsys.readouterr().err  # its 400 steps ran
 
 
 def test_train_prints_r2_for_a_regression_task(tmp_path, capsys):
@@ -132,7 +135,7 @@ def test_serve_refuses_a_port_or_worker_count_out_of_range_in_one_line():
 
 def test_help_says_the_defaults():
     result = subprocess.run([sys.executable, "-m", "app", "train", "--help"], capture_output=True, text=True)
-    for words in ("(default: 300)", "(default: 0.01)", "(default: 32)", "(default: 60.0)", "default: rnn"):
+    for words in ("the task's own (same_sign 300, sine_wave 400", "reverse 64)", "(default: 60.0)", "default: rnn"):
         assert words in " ".join(result.stdout.split()), words
 
 

@@ -208,14 +208,17 @@ class StepRequest(Strict):
     )
 
 
+TASK_DEFAULT = "default: the task's own (docs/api.md §Training streams)"
+
+
 class TrainRequest(NetworkConfig):
     inputs: Inputs = Field(None, description="task `vectors` only: the sequence to train on (other "
                            "tasks sample their own examples)")
     targets: Targets = Field(None, description="task `vectors` only, required to train it: class "
                              "indices or vectors for `inputs`")
-    steps: Integer = Field(TrainSettings.steps, **RANGES["steps"].bounds())
-    learning_rate: Number = Field(TrainSettings.learning_rate, **RANGES["learning_rate"].bounds())
-    batch_size: Integer = Field(TrainSettings.batch_size, **RANGES["batch_size"].bounds())
+    steps: Integer | None = Field(None, **RANGES["steps"].bounds(), description=TASK_DEFAULT)
+    learning_rate: Number | None = Field(None, **RANGES["learning_rate"].bounds(), description=TASK_DEFAULT)
+    batch_size: Integer | None = Field(None, **RANGES["batch_size"].bounds(), description=TASK_DEFAULT)
     seconds: Number = Field(
         TrainSettings.seconds, **RANGES["seconds"].bounds(), description="wall-clock bound"
     )

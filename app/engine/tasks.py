@@ -108,7 +108,7 @@ class Task:
             return word
         if self.unk is None:
             shown = "".join(self.input_vocab) if len(self.input_vocab) <= 96 else f"{len(index)} tokens"
-            raise InputError(field, f"{word!r:.80} is not one of this task's tokens ({shown!r:.200})")
+            raise InputError(field, f"{word!r:.80} is not in the vocabulary ({shown!r:.200})")
         folded = fold(word)
         if not folded:
             raise InputError(field, f"{word!r:.80} has no letter or digit: give a word, or leave it out")

@@ -1,14 +1,14 @@
 """Training: Adam on mini-batches of the task's examples, with gradient clipping.
 
-Deterministic from a seed. A mini-batch holds `batch_size` examples; examples of equal length
-run side by side through one Unroller, and the batch's loss and gradient are the means over
-all its examples. Under a curriculum (`TrainSettings.curriculum`) each mini-batch has one length,
+Deterministic from a seed. A mini-batch holds `batch_size` examples, which run side by side
+through one Unroller, padded to the longest (each example's numbers are those it has alone);
+the batch's loss is the mean over its examples of each example's mean loss, and the gradient
+is that loss's. Under a curriculum (`TrainSettings.curriculum`) each mini-batch has one length,
 drawn from its phase's range. Training feeds the targets back (teacher forcing); `evaluate`
 measures what a user sees, the network feeding back its own predictions.
 """
 
 import time
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -68,24 +68,36 @@ class Progress:
 
 
 def batch_arrays(net: Network, examples: list):
-    """Examples grouped by (input steps, output steps) into (T_in, b, I) inputs and targets."""
-    groups = defaultdict(list)
-    for ex in examples:
-        groups[(len(ex.inputs), len(ex.targets))].append(ex)
+    """The examples side by side: inputs (T_in, B, I) and targets (T_out, B) or (T_out, B, O),
+    right-padded with zeros to the longest, and each example's (B,) input and output steps, or
+    None when they all have the same."""
     task = net.task
-    for group in groups.values():
-        X = np.stack([task.input_matrix(ex.inputs) for ex in group], axis=1)  # (T_in, b, I)
-        Y = np.stack([task.target_array(ex.targets) for ex in group], axis=1)  # (T_out, b[, O])
-        yield X, Y
+    xs = [task.input_matrix(ex.inputs) for ex in examples]  # (T_in, I) each
+    ys = [task.target_array(ex.targets) for ex in examples]  # (T_out,) or (T_out, O) each
+    n_in, n_out = np.array([len(x) for x in xs]), np.array([len(y) for y in ys])
+    if (n_in == n_in[0]).all() and (n_out == n_out[0]).all():
+        return np.stack(xs, axis=1), np.stack(ys, axis=1), None
+    X = np.zeros((n_in.max(), len(xs), task.input_size))
+    Y = np.zeros((n_out.max(), len(ys), *ys[0].shape[1:]), dtype=ys[0].dtype)
+    for b, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        X[: len(x), b] = x
+        Y[: len(y), b] = y
+    return X, Y, (n_in, n_out)
 
 
 def _tally(net: Network, unroller: Unroller):
     """(correct outputs, outputs) for classification; (n, mean squared error, Σy, Σy²) for
-    regression, the mean taken so that it stays finite whenever each squared error is."""
+    regression, the mean taken so that it stays finite whenever each squared error is. Only
+    the outputs that count: an example's own, not its padding."""
     Y, _ = unroller.outputs()  # (N, B, O)
     T = unroller.targets  # (N, B) or (N, B, O)
+    counted = unroller.counted  # (N, B) or None: all
     if net.task.kind == "classification":
-        return np.array([(Y.argmax(axis=2) == T).sum(), T.size], dtype=float)
+        right = Y.argmax(axis=2) == T
+        return np.array([right.sum(), T.size] if counted is None else
+                        [right[counted].sum(), counted.sum()], dtype=float)
+    if counted is not None:
+        Y, T = Y[counted], T[counted]  # (k, O)
     return np.array([T.size, finite_mean((Y - T) ** 2), T.sum(), (T * T).sum()])
 
 
@@ -117,22 +129,17 @@ def _score(kind: str, tally, phase: str) -> float:
     return float(r2)
 
 
-def _forward_groups(net: Network, examples: list, teacher_forcing: bool):
-    """(forward pass, share of the examples) for each group of equal-length examples."""
-    for X, Y in batch_arrays(net, examples):
-        yield Unroller(net, X, Y, teacher_forcing).run(), X.shape[1] / len(examples)
+def _forward(net: Network, examples: list, teacher_forcing: bool) -> Unroller:
+    """The forward pass of the examples side by side."""
+    X, Y, lengths = batch_arrays(net, examples)
+    return Unroller(net, X, Y, teacher_forcing, lengths=lengths).run()
 
 
 def loss_and_grads(net: Network, examples: list):
     """The mean loss over `examples` (teacher-forced), its gradient, and the score tally."""
-    loss, grads, tally = 0.0, None, None
     with np.errstate(all="ignore"):
-        for unroller, share in _forward_groups(net, examples, teacher_forcing=True):
-            g = tree_map(partial(np.multiply, share), backward(unroller).grads)
-            grads = g if grads is None else tree_map(np.add, grads, g)
-            loss += share * unroller.loss  # shares add up to 1: never past the largest loss
-            tally = _merge(net.task.kind, tally, _tally(net, unroller))
-    return loss, grads, tally
+        unroller = _forward(net, examples, teacher_forcing=True)
+        return unroller.loss, backward(unroller).grads, _tally(net, unroller)
 
 
 def global_norm(grads) -> float:
@@ -225,11 +232,10 @@ def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | Non
                 return None
             if scored and deadline is not None and time.monotonic() >= deadline:
                 break
-            for unroller, _ in _forward_groups(net, chunk, teacher_forcing=False):
-                b = unroller.inputs.shape[1]
-                scored += b
-                loss += (b / scored) * (unroller.loss - loss)  # a running mean: never past the largest
-                tally = _merge(net.task.kind, tally, _tally(net, unroller))
+            unroller = _forward(net, chunk, teacher_forcing=False)
+            scored += len(chunk)
+            loss += (len(chunk) / scored) * (unroller.loss - loss)  # a running mean: never past the largest
+            tally = _merge(net.task.kind, tally, _tally(net, unroller))
     accuracy = _score(net.task.kind, tally, "evaluation")
     metrics = {"loss": loss, "accuracy": accuracy, "metric": net.task.metric, "examples": scored}
     if length is not None:  # otherwise the task's natural lengths
@@ -240,16 +246,17 @@ def evaluate(net: Network, examples: int = 500, seed: int = 0, length: int | Non
 
 
 def _chunks(net: Network, examples: list):
-    """`examples` in order, cut into chunks whose forward pass is at most MAX_STEP_WORK."""
+    """`examples` in order, cut into chunks whose forward pass, padded to the chunk's longest
+    example, is at most MAX_STEP_WORK."""
     per_step = net.cell.blocks * net.hidden_size * (net.input_size + net.hidden_size + net.output_size)
-    chunk, work = [], 0
+    chunk, n_in, n_out = [], 0, 0  # the chunk, padded to n_in inputs and n_out outputs
     for ex in examples:
-        steps = len(net.topology.plan(len(ex.inputs), len(ex.targets)))
-        if chunk and work + steps * per_step > MAX_STEP_WORK:
+        wider = max(n_in, len(ex.inputs)), max(n_out, len(ex.targets))
+        if chunk and (len(chunk) + 1) * len(net.topology.plan(*wider)) * per_step > MAX_STEP_WORK:
             yield chunk
-            chunk, work = [], 0
+            chunk, wider = [], (len(ex.inputs), len(ex.targets))
         chunk.append(ex)
-        work += steps * per_step
+        n_in, n_out = wider
     if chunk:
         yield chunk
 

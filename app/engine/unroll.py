@@ -4,7 +4,10 @@
 caller can stop, inspect and continue; `run()` is nothing but `step()` until the plan is done.
 `backward()` then walks the records from the last step to the first (min-char-rnn's loop).
 
-Shapes: B examples of equal length side by side; I input, H hidden, O output, G gate blocks.
+Shapes: B examples side by side; I input, H hidden, O output, G gate blocks. Examples of
+different lengths (a training's mini-batch) run padded to the longest: an example past its end
+keeps its state (h_t = h_{t−1}, c_t = c_{t−1}), and only its own outputs count in L, so each
+example's numbers are those it has alone (docs/maths.md §Training).
 """
 
 from dataclasses import dataclass
@@ -67,6 +70,18 @@ def _pick(y, index):
     return flat[np.arange(len(flat)), index.ravel()].reshape(index.shape)
 
 
+def padded_masks(plan, n_in, n_out):
+    """For a batch padded to the longest example, with (B,) input and output steps `n_in`, `n_out`:
+    which examples each step of `plan` advances, (T, B) (a given input's step while the example
+    has that input, a start or fed step while it has that output), and each output's weight in L,
+    (N, B): L is the mean over examples of the mean over their own outputs, 1 / (B · n_out)."""
+    moving = np.array([n_in > s.given_index if s.source == "given" else n_out > s.output_index
+                       for s in plan])  # (T, B)
+    k = np.arange(n_out.max())[:, None]
+    weights = (k < n_out) / (len(n_out) * n_out)  # (N, B)
+    return moving, weights
+
+
 class Unroller:
     """The forward pass of `net` over a batch, one timestep per `step()`.
 
@@ -74,16 +89,21 @@ class Unroller:
     A fed-back input is the previous prediction (one-hot of the argmax, or the value), or the
     previous target when `teacher_forcing`; either way a constant for the gradient.
     `scored`: (T_out,) bool, the outputs that have a target (the others hold a placeholder and
-    get y and p but no loss); None when all do.
+    get y and p but no loss); None when all do. `lengths`: each example's (B,) input and output
+    steps when they differ, the inputs and targets right-padded to the longest; None when every
+    example has every step.
     """
 
-    def __init__(self, net: Network, inputs, targets, teacher_forcing: bool = False, scored=None):
+    def __init__(self, net: Network, inputs, targets, teacher_forcing: bool = False, scored=None,
+                 lengths=None):
         self.net = net
         self.inputs = inputs
         self.targets = targets
         self.teacher_forcing = teacher_forcing
         self.scored = scored
         self.plan = net.topology.plan(len(inputs), len(targets))
+        # (T, B) the examples each step advances and (N, B) each output's weight in L, or None
+        self.moving, self.weights = (None, None) if lengths is None else padded_masks(self.plan, *lengths)
         self.records: list[StepRecord] = []
         B, H = inputs.shape[1], net.hidden_size
         self._h = np.zeros((B, H))
@@ -119,12 +139,19 @@ class Unroller:
         else:
             x = self._fed if spec.source == "fed" else np.zeros((self._h.shape[0], net.output_size))
             ax = net.cell.project_input(params, x)
-        h_prev = self._h
-        self._h, self._c, gates, cache = net.cell.forward(params, ax, h_prev, self._c)
+        h_prev, c_prev = self._h, self._c
+        self._h, self._c, gates, cache = net.cell.forward(params, ax, h_prev, c_prev)
+        if self.moving is not None and not self.moving[t].all():
+            held = ~self.moving[t][:, None]  # examples past their end keep their state
+            self._h = np.where(held, h_prev, self._h)
+            self._c = None if c_prev is None else np.where(held, c_prev, self._c)
         record = StepRecord(t, spec, x, h_prev, self._h, self._c, gates, cache)
         self.records.append(record)
         self._unchecked.append(record)
-        if not defer or self._next_is_fed[t]:
+        fed_next = self._next_is_fed[t]
+        if fed_next and self.teacher_forcing:  # the next input is this step's target, known already
+            self._fed = self._as_input(self.targets[spec.output_index])
+        if not defer or (fed_next and not self.teacher_forcing):
             self.finish()
         return record
 
@@ -158,7 +185,9 @@ class Unroller:
         if not finite.all():
             bad = outs[np.flatnonzero(~finite)[0]]
             raise Diverged(bad.t, "forward", "loss" if np.isfinite(bad.y).all() else "y")
-        self._fed = self._fed_back(outs[-1])
+        if not self.teacher_forcing:  # the prediction is the next input (teacher forcing: `step`)
+            last = outs[-1].y
+            self._fed = self._as_input(last if self.net.task.kind == "regression" else last.argmax(axis=1))
 
     def _check_forward(self, waiting: list[StepRecord], hs):
         """Diverged at the first of `waiting` whose h, c or pre-activation is not finite. The
@@ -179,7 +208,10 @@ class Unroller:
             X = np.array([waiting[n].x for n in steps])  # (k, B, I)
             hs_prev = np.array([waiting[n].h_prev for n in steps])
             A = cell.pre_activations(self._params[part], X, hs_prev)
-            finite = np.isfinite(A).reshape(len(steps), -1).all(axis=1)
+            ok = np.isfinite(A)  # (k, B, ·)
+            if self.moving is not None:  # what a held example's step computed is discarded
+                ok |= ~self.moving[[waiting[n].t for n in steps]][:, :, None]
+            finite = ok.reshape(len(steps), -1).all(axis=1)
             if not finite.all():
                 n = int(steps[np.flatnonzero(~finite)[0]])
                 first[cell.pre_activation_name] = min(n, first.get(cell.pre_activation_name, n))
@@ -187,13 +219,11 @@ class Unroller:
             name = min(first, key=lambda q: (first[q], q == cell.pre_activation_name))
             raise Diverged(waiting[first[name]].t, "forward", name)
 
-    def _fed_back(self, record: StepRecord):
-        """The input the step after `record` reads, when it is fed back: the prediction (one-hot
-        of the argmax, or the value itself), or under teacher forcing the target."""
+    def _as_input(self, output):
+        """An output as the next step's input: a value as it is, a class as its one-hot vector."""
         if self.net.task.kind == "regression":
-            return record.target if self.teacher_forcing else record.y
-        fed = record.target if self.teacher_forcing else record.y.argmax(axis=1)
-        return np.eye(self.net.output_size)[fed]
+            return output
+        return np.eye(self.net.output_size)[output]
 
     def run(self) -> "Unroller":
         """Every remaining step, then what waits for `finish()` in one batch."""
@@ -216,10 +246,18 @@ class Unroller:
         return [r for r in self.records if r.spec.output_index is not None]
 
     @property
+    def counted(self):
+        """(N, B) the outputs that count (an example's own), or None when all do."""
+        return None if self.weights is None else self.weights > 0
+
+    @property
     def loss(self) -> float:
-        """L = mean of loss_t over the output steps that have a target (and over the batch):
-        finite, since every loss_t is (`finish` checked them), however large their sum."""
-        losses = np.concatenate([loss for _, _, loss in self._batches])  # (T_out, B)
+        """L = mean of loss_t over the output steps that have a target (and over the batch; padded:
+        over each example's own, then over the batch): finite, since every loss_t is (`finish`
+        checked them), however large their sum; the weights add up to 1."""
+        losses = np.concatenate([loss for _, _, loss in self._batches])  # (N, B)
+        if self.weights is not None:
+            return float((self.weights * losses).sum())
         return finite_mean(losses if self.scored is None else losses[self.scored])
 
 
@@ -282,7 +320,9 @@ def backward(unroller: Unroller) -> Gradients:
 
     Y, P = unroller.outputs()  # (N, B, O)
     dY = output_backward(kind, Y, P, unroller.targets)
-    if unroller.scored is None:
+    if unroller.weights is not None:
+        dY *= unroller.weights[:, :, None]  # over each example's own outputs, then examples
+    elif unroller.scored is None:
         dY /= len(outs) * B  # L is the mean over output steps and examples
     else:  # … over the output steps that have a target
         dY[~unroller.scored] = 0.0
@@ -306,9 +346,14 @@ def backward(unroller: Unroller) -> Gradients:
         k = r.spec.output_index
         dh = dh_next if k is None else dh_next + dh_out[k]  # total dL/dh_t
         dh_all[t], dh_next_all[t], dc_next_all[t] = dh, dh_next, dc_next
+        dc = dc_next
         da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = cell.backward(
-            part_params[r.spec.part], r.cache, dh, dc_next
+            part_params[r.spec.part], r.cache, dh, dc
         )
+        if unroller.moving is not None and not unroller.moving[t].all():
+            da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = _held_backward(
+                unroller.moving[t], dh, dc, da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t]
+            )
     dh_all = np.array(dh_all)  # (T, B, H)
     dc_all = np.array(dc_all) if cell.has_c else None
     dh_next_all = np.array(dh_next_all)  # (T, B, H)
@@ -337,6 +382,19 @@ def backward(unroller: Unroller) -> Gradients:
             step = int(np.abs(da_x).reshape(T, -1).max(axis=1).argmax())
             raise Diverged(step, "backward", f"the gradient of {key}")
     return Gradients(grads, dh_all, dc_all, dh_out, dh_next_all, dc_next_all, da_x, da_h)
+
+
+def _held_backward(moving, dh, dc, da_x, da_h, dh_prev, dc_prev, dc_total):
+    """An example that step t held (past its end) has h_t = h_{t−1} and c_t = c_{t−1}: its dL/dh
+    and dL/dc pass to step t−1 unchanged, and it adds nothing to the weights' gradients."""
+    m = moving[:, None]  # (B, 1)
+    same = da_h is da_x  # the rnn and the lstm: one da
+    da_x = np.where(m, da_x, 0.0)
+    da_h = da_x if same else np.where(m, da_h, 0.0)
+    dh_prev = np.where(m, dh_prev, dh)
+    if dc is not None:
+        dc_prev, dc_total = np.where(m, dc_prev, dc), np.where(m, dc_total, dc)
+    return da_x, da_h, dh_prev, dc_prev, dc_total
 
 
 def _check_finite_backward(dh_all, dc_all):

@@ -7,7 +7,8 @@ function defaultHint(scene) {
   const feedback = scene.feedsBack ? (scene.trace.teacher_forcing ? " Dashed: the target fed back (teacher forcing)."
     : " Dashed: each output fed back as the next input.") : "";
   const values = scene.kind === "regression" ? " ● ŷ, ◇ target." : "";
-  return `Hover a weight label (W_ih, W_hh, W_hy) to light every copy.${values}${feedback}`;
+  const readouts = scene.trace.steps[0].readout ? " Dashed boxes: what it would answer if the input ended there." : "";
+  return `Hover a weight label (W_ih, W_hh, W_hy) to light every copy.${values}${readouts}${feedback}`;
 }
 
 /** The hint while a weight is lit: its shape, and how many steps share it. */

@@ -7,6 +7,7 @@ import { svg } from "./dom.js";
 import { fixed, short, sub } from "./format.js";
 import { chipShape, classRow, valueY } from "./layout.js";
 import { valueColor } from "./scales.js";
+import { argmax } from "./scene.js";
 
 /** An arrow from (x1, y1) to (x2, y2) with the shared arrowhead marker. */
 export function arrow(x1, y1, x2, y2, attrs = {}) {
@@ -177,6 +178,40 @@ function output(ctx, step, focusable) {
 }
 
 /**
+ * A many_to_one step's readout (not an output): what the network would answer if the sequence
+ * ended here, drawn faint and dashed in the output's place, with its would-be verdict.
+ */
+function readout(ctx, step) {
+  const { layout, scene, textWidth } = ctx;
+  const box = layout.shapes.outputBox;
+  const values = step.readout;
+  const group = svg("g", { class: "readout" }, [svg("rect", { class: "readout-box", ...box, rx: 6 })]);
+  if (scene.kind === "regression") {
+    const limit = scene.limits.y;
+    values.forEach((value, dim) => group.append(svg("circle", {
+      class: "readout-dot", cx: 0, cy: valueY(box, value, limit), r: 4,
+      "data-readout": "", "data-t": step.t, "data-dim": dim, "data-value": String(value),
+      "data-label": `readout at t = ${step.t} (if the sequence ended here)`,
+    })));
+    return group;
+  }
+  const best = argmax(values);
+  values.forEach((p, k) => {
+    const row = classRow(box, k, values.length, p);
+    group.append(svg("rect", {
+      class: `readout-bar${k === best ? " argmax" : ""}`, x: row.x, y: row.y, width: row.width, height: row.height,
+      "data-readout": "", "data-t": step.t, "data-class": k, "data-value": String(p),
+      "data-label": `p(${className(scene, k)}) if the sequence ended at t = ${step.t}`,
+    }));
+  });
+  group.append(svg("text", {
+    class: "readout-verdict", x: 0, y: layout.output.verdictY, "text-anchor": "middle",
+    text: fit(textWidth, `${className(scene, best)}?`, layout.column - 6),
+  }, [svg("title", { text: `if the sentence ended here, the network would answer ${className(scene, best)}` })]));
+  return group;
+}
+
+/**
  * One step's column.
  * ctx: {layout, scene, source ("given" | "start" | "fed"), key(name) -> weight key, textWidth(text)}
  * revealed: the forward pass has reached this step (its values are drawn, with data attributes).
@@ -198,5 +233,6 @@ export function drawColumn(ctx, step, revealed, focusable) {
   ]);
   if (step.y !== null && revealed) group.append(output(ctx, step, focusable));
   else if (step.y !== null) group.append(svg("rect", { class: "output-box empty", ...layout.shapes.outputBox, rx: 6 }));
+  else if (step.readout && revealed) group.append(readout(ctx, step));
   return group;
 }
