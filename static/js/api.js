@@ -115,6 +115,18 @@ export async function fetchCatalog(options) {
   return { topologies, tasks, presets, limits };
 }
 
+/** The shipped lessons, [{id, title}], and one of them (static/lessons/). */
+export function fetchLessons(options) {
+  return call("/static/lessons/index.json", { timeoutMs: CATALOG_TIMEOUT_MS, ...options });
+}
+
+export function fetchLesson(id, options) {
+  if (!/^[a-z0-9-]{1,64}$/.test(id)) return Promise.reject(new ApiError("invalid", `no shipped lesson is named "${id.slice(0, 64)}"`));
+  return call(`/static/lessons/${id}.json`, { timeoutMs: CATALOG_TIMEOUT_MS, ...options }).catch((error) => {
+    throw error.status === 404 ? new ApiError("invalid", `no shipped lesson is named "${id}"`, { status: 404 }) : error;
+  });
+}
+
 /** POST /api/trace. */
 export function fetchTrace(request, options) {
   return call("/api/trace", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options });

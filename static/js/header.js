@@ -15,7 +15,8 @@ function defaultHint(scene) {
 function weightHint(scene, key) {
   const { trace } = scene;
   const [block, name] = key.includes(".") ? key.split(".") : [null, key];
-  const matrix = block ? trace.params[block][name] : trace.params[name];
+  const matrix = block ? trace.params[block]?.[name] : trace.params[name];
+  if (!matrix) return null; // a weight this network does not have (a lesson's, before its trace arrives)
   const users = trace.steps.filter((s) => (name === "W_hy" ? s.y !== null : !block || s.role === block)).length;
   const shape = `${matrix.length}×${matrix[0].length}`;
   return `${block ? `${block} ` : ""}${name}: one ${shape} matrix (${matrix.length * matrix[0].length} numbers), shared by all ${users} steps that use it.`;
@@ -50,7 +51,7 @@ export function createHeader(nodes) {
     const trained = scene.weightsNote ? `${scene.weightsNote} · ` : "";
     const shared = T === 1 ? "used once (T = 1)" : `shared by all ${T} steps`;
     nodes.summary.textContent = `${trained}${count(scene.params)} parameters, ${shared} · loss L = ${short(scene.trace.loss, 4)} (mean of ${outputs} output${outputs === 1 ? "" : "s"})`;
-    setText(nodes.hint, state.weight ? weightHint(scene, state.weight) : defaultHint(scene));
+    setText(nodes.hint, (state.weight && weightHint(scene, state.weight)) || defaultHint(scene));
   }
   return { update, resize() {} };
 }

@@ -4,7 +4,7 @@
 // alone. Keys typed into a field stay in the field; Space and Enter on a button press the button.
 
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
-const TOGGLES = new Set(["checkbox", "radio"]); // inputs that take no keys but Space
+const TOGGLES = new Set(["checkbox", "radio", "file"]); // inputs that take no keys but Space (or Enter)
 
 /** key -> [action name, its argument]. */
 const KEYS = {

@@ -21,6 +21,7 @@ const CLASS_ROW = 13.6; // the smallest row of a class's bar: its name in the gu
 const MAX_CELL = 22; // px: the tallest a hidden unit is drawn
 const MAX_BOX = 120; // px: the widest an output box is drawn
 const COLUMN_MARGIN = 12; // px between a column's boxes and the next column's
+const MIN_HIDDEN_SHARE = 0.3; // of the height left for outputs and the hidden state, the least h gets
 
 /** Where step `index`'s input comes from: given, the decoder's <start>, or fed back from the
  * step before, in a topology that does (`feedsBack`) or does not feed its outputs back. */
@@ -91,13 +92,20 @@ export function stageLayout(o) {
 
   // Bands from the top: outputs, W_hy, hidden state, W_ih, inputs, step labels.
   const hasOutputs = o.steps.some((s) => s.y !== null);
-  const outputHeight = hasOutputs ? outputBandHeight(o.kind, o.outputSize, o.height, k) : 0;
   const top = PAD + 8 + (seq2seq ? BLOCK_TITLE * k : 0);
+  const inputBand = INPUT_BAND * k;
+  // Everything but the output band and the hidden state's room; the hidden state keeps at least
+  // MIN_HIDDEN_SHARE of what is left, the output band's class rows giving way first (their
+  // names then leave the gutter: `output.named`).
+  const fixed = top + (hasOutputs ? VERDICT_LINES * k + ARROW_GAP : 0) + HIDDEN_HEADER * k
+    + ARROW_GAP + GRAD_LABEL * k + inputBand + STEP_LABEL * k + PAD;
+  const wanted = hasOutputs ? outputBandHeight(o.kind, o.outputSize, o.height, k) : 0;
+  const outputHeight = hasOutputs ? Math.max(Math.min(wanted, (o.height - fixed) * (1 - MIN_HIDDEN_SHARE)), 4 * o.outputSize + 8) : 0;
   const output = {
     y: top, height: outputHeight, verdictY: top + outputHeight + 13 * k, lossY: top + outputHeight + (VERDICT_LINES - 3) * k,
+    named: o.kind === "regression" || (outputHeight - 8) / Math.max(1, o.outputSize) >= CLASS_ROW * k - 0.01,
   };
   const hiddenTop = top + (hasOutputs ? outputHeight + VERDICT_LINES * k + ARROW_GAP : 0) + HIDDEN_HEADER * k;
-  const inputBand = INPUT_BAND * k;
   const inputY = o.height - PAD - STEP_LABEL * k - inputBand;
   const hiddenRoom = Math.max(20, inputY - ARROW_GAP - GRAD_LABEL * k - hiddenTop);
   const cellHeight = Math.min(MAX_CELL * k, hiddenRoom / o.hiddenSize);

@@ -34,13 +34,13 @@ export function drawBack({ layout, scene }, playhead) {
   if (layout.output.height) labels.push(["outputs y", layout.output.y - 4 + (scene.kind === "regression" ? 16 : 0), "row-output"]);
   for (const [text, y, cls] of labels) nodes.push(svg("text", { class: `row-label ${cls}`, x: 8, y, text }));
   const vocab = scene.trace.output_vocab;
-  if (layout.output.height && vocab) {
+  if (layout.output.height && vocab && layout.output.named) {
     const rowHeight = (layout.output.height - 8) / vocab.length;
     vocab.forEach((name, k) => nodes.push(svg("text", {
       class: "class-name", x: layout.gutter - 4, y: layout.output.y + 4 + rowHeight * (k + 0.5) + 4, "text-anchor": "end", text: name,
     })));
     nodes.push(svg("text", { class: "gutter-note", x: layout.gutter - 4, y: layout.output.verdictY, "text-anchor": "end", text: "▸ target" }));
-  } else if (layout.output.height) {
+  } else if (layout.output.height && !vocab) { // a regression's value axis
     const box = layout.shapes.outputBox;
     const limit = scene.limits.y;
     for (const v of [limit, 0, -limit]) {
@@ -79,7 +79,7 @@ export function drawLinks(ctx, playhead) {
       svg("title", { text: "the initial state h (and c) is zero" })]));
   } else {
     lines.push(arrow(layout.gutter, hidden.mid, first.x + shapes.edges.left - 2, hidden.mid, { class: "link link-recurrent lit" }));
-    labels.push(svg("text", { class: "window-note", x: 8, y: hidden.mid + 24, text: `◀ ${first.t} earlier` }));
+    labels.push(svg("text", { class: "window-note", x: 8, y: hidden.mid + 5 + layout.input.lineHeight * 1.2, text: `◀ ${first.t} earlier` }));
   }
   const focusable = new Set();
   layout.columns.forEach((col, i) => {
@@ -112,7 +112,7 @@ export function drawLinks(ctx, playhead) {
   const last = layout.columns[layout.columns.length - 1];
   if (last.t < scene.T - 1) {
     lines.push(arrow(last.x + shapes.edges.right + 2, hidden.mid, layout.width - 4, hidden.mid, { class: "link link-recurrent" }));
-    labels.push(svg("text", { class: "window-note", x: layout.width - 6, y: hidden.mid + 24, "text-anchor": "end", text: `${scene.T - 1 - last.t} later ▶` }));
+    labels.push(svg("text", { class: "window-note", x: layout.width - 6, y: hidden.mid + 5 + layout.input.lineHeight * 1.2, "text-anchor": "end", text: `${scene.T - 1 - last.t} later ▶` }));
   }
   if (scene.kind === "regression") lines.push(...waveLines(ctx, revealedUpTo));
   return { lines, labels };

@@ -52,6 +52,7 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
   let lastPlayhead = null;
   let lastWindow = null;
   let last = null; // the last update's {scene, playhead, playing}
+  let litKey = null; // the weight whose copies are lit (the store's `weight`)
 
   /** Measure again when the scene, the stage's size or (`restyled`) its type changed. */
   function prepare(scene, restyled) {
@@ -111,6 +112,7 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
     replaceChildren(layers.front, labels);
     replaceChildren(layers.backward, drawGradients(ctx, playhead, animate));
     lastPlayhead = playhead;
+    showLit(litKey); // the new links and labels too
     const shown = layout.window;
     if (!lastWindow || ["start", "end", "total"].some((k) => lastWindow[k] !== shown[k])) {
       lastWindow = shown;
@@ -127,19 +129,23 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
     if (changed.has("status")) root.dataset.stale = String(state.status.kind === "failed");
     const relevant = ["scene", "t", "phase", "presenting"].some((k) => changed.has(k));
     last = { scene, playhead, playing: state.playing };
+    litKey = state.weight;
     if (relevant) draw(scene, playhead, state.playing, changed.has("presenting"));
+    else if (changed.has("weight")) showLit(litKey);
   }
 
   function resize() {
     if (last) draw(last.scene, last.playhead, false);
   }
 
-  // Hover and focus: a weight label lights up every copy of its weight.
-  function light(key) {
+  /** Light every copy of the weight `key` (the store's `weight`: a label hovered or focused, or
+   * a lesson's highlight), and no other. */
+  function showLit(key) {
     for (const node of svgRoot.querySelectorAll(".lit-weight")) node.classList.remove("lit-weight");
     if (key) for (const node of svgRoot.querySelectorAll(`[data-weight-key="${CSS.escape(key)}"]`)) node.classList.add("lit-weight");
-    onHighlight(key);
   }
+  // Hover and focus: a weight label asks for every copy of its weight to be lit.
+  const light = (key) => onHighlight(key);
   const labelOf = (e) => e.target.closest?.(".weight");
   svgRoot.addEventListener("pointerover", (e) => { if (labelOf(e)) light(labelOf(e).dataset.weightKey); });
   svgRoot.addEventListener("pointerout", (e) => { if (labelOf(e)) light(null); });

@@ -49,6 +49,8 @@ export function urlTable(catalog) {
     { name: "t", key: "t", default: 0, ...integer(0, steps - 1) },
     { name: "speed", key: "speed", default: 1, ...oneOf(SPEEDS) },
     { name: "presenting", key: "present", default: false, ...flag },
+    { name: "lessonId", key: "lesson", default: null, parse: (t) => (/^[a-z0-9-]{1,64}$/.test(t) ? t : undefined), write: String },
+    { name: "lessonStep", key: "lstep", default: 0, ...integer(0, 99) },
   ];
 }
 

@@ -4,7 +4,8 @@
 
 /**
  * A patch made while subscribers are being told of another is queued and told after, so every
- * subscriber hears every change, in order, with the state as it then is.
+ * subscriber hears every change, in order, with the state as it then is; a subscriber that
+ * throws is reported (to the console) and the others are told all the same.
  */
 export function createStore(initial) {
   let state = { ...initial };
@@ -22,7 +23,13 @@ export function createStore(initial) {
         const changed = new Set(Object.keys(next).filter((k) => !Object.is(state[k], next[k])));
         if (!changed.size) continue;
         state = { ...state, ...next };
-        for (const fn of [...subscribers]) fn(changed, state);
+        for (const fn of [...subscribers]) {
+          try {
+            fn(changed, state);
+          } catch (error) { // one subscriber's bug must not keep the others from hearing
+            reportError(error);
+          }
+        }
       }
     } finally {
       telling = false;

@@ -1,7 +1,7 @@
 // The visualizer page (`/`): its store, its views and the wiring between them. Everything drawn
 // comes from the API's answers through the store; views import no other view.
 
-import { fetchCatalog } from "./api.js";
+import { fetchCatalog, fetchLessons } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { CELLS, cellOf } from "./cells.js";
@@ -12,9 +12,13 @@ import { createInspector } from "./inspector.js";
 import { createIntro } from "./intro.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
+import { createLessonLoader } from "./lesson-loader.js";
+import { createLessonMenu } from "./lesson-menu.js";
+import { createLessonPlayer } from "./lesson-player.js";
 import { createNotices } from "./notices.js";
 import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
+import { clampPlayhead } from "./playhead.js";
 import { createPlayerBar } from "./player-bar.js";
 import { givenLength, savedWeights } from "./requests.js";
 import { createStage } from "./stage.js";
@@ -49,9 +53,31 @@ async function loadWeights(store, catalog, file) {
 }
 
 /** The page's views other than the shell and the notices, in the order they are drawn. */
-function createViews(store, catalog, player) {
+function createViews(store, catalog, player, { lessons, shipped }) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
   return [
+    createLessonPlayer({
+      root: $("lesson"), title: $("lesson-title"), counter: $("lesson-counter"), text: $("lesson-text"),
+      back: $("lesson-back"), next: $("lesson-next"), link: $("lesson-link"), close: $("lesson-close"),
+    }, {
+      go: (d) => lessons.go(d),
+      close: () => lessons.close(),
+      copyLink: async () => {
+        const link = lessons.link();
+        try {
+          await navigator.clipboard.writeText(link);
+          store.patch({ lessonNote: "The link to this lesson, at this step, is copied: share it with your class." });
+        } catch {
+          store.patch({ lessonNote: `Copy this link: ${link}` });
+        }
+      },
+    }),
+    createLessonMenu($("lesson-menu"), {
+      lessons: shipped,
+      // The lesson's "next" takes the focus, so → and Space work at once.
+      onPlay: (id) => { store.patch({ lessonError: null }); lessons.play(id).then(() => $("lesson-next").focus()); },
+      onFile: (file) => { store.patch({ lessonError: null }); lessons.playFile(file).then(() => $("lesson-next").focus()); },
+    }),
     createTopologyPicker($("topology-picker"), {
       catalog, onChoose: (id) => store.patch({ topology: id, inputs: null, length: null, t: 0, phase: "forward" }),
     }),
@@ -82,10 +108,10 @@ function createViews(store, catalog, player) {
   ];
 }
 
-function bindKeyboard(store, catalog, player, shell) {
+function bindKeyboard(store, catalog, player, shell, lessons) {
   bindKeys({
     toggle: () => player.toggle(),
-    step: (d) => player.stepBy(d),
+    step: (d) => (store.state.lesson ? lessons.go(d) : player.stepBy(d)), // in a lesson: its steps
     home: () => player.home(),
     end: () => player.end(),
     backward: () => player.backward(),
@@ -133,17 +159,23 @@ async function start() {
     return;
   }
   notices.clear();
+  const shipped = await fetchLessons().catch(() => []);
   const table = urlTable(catalog);
   const store = createStore({
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
-    weights: null, weightsError: null, stageWindow: null,
+    weights: null, weightsError: null, stageWindow: null, lesson: null, lessonNote: null, lessonError: null,
   });
   const player = createPlayer(store);
   const shell = createShell(store);
-  const views = [shell, notices, ...createViews(store, catalog, player)];
+  const lessons = createLessonLoader(store, table, { onError: (message) => store.patch({ lessonError: message }) });
+  const views = [shell, notices, ...createViews(store, catalog, player, { lessons, shipped })];
   const render = (changed) => {
-    const frame = { scene: store.state.scene, playhead: { phase: store.state.phase, t: store.state.t }, state: store.state, changed };
+    const { scene, phase, t } = store.state;
+    // While a view's new trace loads, its playhead may be past the drawn one's end: views see it
+    // within the drawn trace (the loader moves it when the new one arrives).
+    const playhead = scene ? clampPlayhead({ phase, t }, scene.T) : { phase, t };
+    const frame = { scene, playhead, state: store.state, changed };
     const drawing = views.map((view) => view.update(frame));
     if (changed.has("scene") && frame.scene) Promise.all(drawing).then(() => performance.mark("unroll:drawn"));
   };
@@ -152,13 +184,14 @@ async function start() {
   syncUrl(store, table);
   const loader = createTraceLoader(store, catalog);
   retry = () => loader.load();
-  bindKeyboard(store, catalog, player, shell);
+  bindKeyboard(store, catalog, player, shell, lessons);
   attachTooltip($("stage"), $("tooltip"));
   let frame = null;
   new ResizeObserver(() => {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });
   }).observe($("stage"));
   loader.load();
+  lessons.open();
 }
 
 start();

@@ -51,11 +51,9 @@ def readouts(page) -> dict:
 
 def written(number: str) -> float:
     """'1.7 × 10⁻²³' or '10⁻¹²' or '0.015' back to a float."""
-    number = number.translate(SUPER)
-    if "10" in number and ("×" in number or number.startswith("10-") or re.fullmatch(r"10-?\d+", number)):
-        mantissa, _, power = number.rpartition("10")
-        mantissa = mantissa.replace("×", "").strip() or "1"
-        return float(mantissa) * 10 ** int(power)
+    power = re.fullmatch(r"(?:([\d.]+) × )?10(-?\d+)", number.translate(SUPER))
+    if power:
+        return float(power.group(1) or 1) * 10 ** int(power.group(2))
     return float(number)
 
 

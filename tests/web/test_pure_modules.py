@@ -148,3 +148,16 @@ def test_the_log_axis_never_crowds_its_labels(modules):
 def test_powers_of_ten_in_words(modules):
     written = modules(["axes"], "return [1.6e-9, 1e-12, 0.5, 37, 3.7e10, 0, 0.0123].map(axes.powerOfTen);")
     assert written == ["1.6 × 10⁻⁹", "10⁻¹²", "0.5", "37", "3.7 × 10¹⁰", "0", "0.012"]
+
+
+def test_a_subscriber_that_throws_keeps_no_other_from_hearing(modules, page):
+    heard = modules(["store"], """
+      const s = store.createStore({a: 1});
+      const heard = [];
+      s.subscribe(() => { throw new Error("a view's bug"); });
+      s.subscribe((changed, state) => heard.push(state.a));
+      s.patch({a: 2});
+      s.patch({a: 3});
+      return heard;""")
+    assert heard == [2, 3]
+    assert any("a view's bug" in e for e in page.console_errors)  # reported, not swallowed
