@@ -13,13 +13,14 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"cells", "catalog", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store"},
+    "pure": {"cells", "catalog", "format", "layout", "own-data", "own-parse", "passages", "playhead", "requests", "scales",
+             "scene", "state", "store"},
     "http": {"api"},
-    "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
-                "text-measure", "tooltip"},
-    "controllers": {"player", "trace-loader", "url-sync"},
-    "views": {"announcer", "charts", "controls", "header", "inspector", "intro", "legend", "notices", "page-shell",
-              "player-bar", "stage", "timeline", "topology-picker"},
+    "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-distribution", "stage-gradients",
+                "stage-links", "svg-export", "text-measure", "tooltip"},
+    "controllers": {"model-loader", "own-keep", "player", "trace-loader", "url-sync"},
+    "views": {"announcer", "charts", "controls", "exports-panel", "header", "inspector", "intro", "legend", "model-panel",
+              "notices", "own-panel", "page-shell", "player-bar", "stage", "timeline", "topology-picker"},
     "pages": {"visualizer"},
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script
 }

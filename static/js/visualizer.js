@@ -1,18 +1,24 @@
 // The visualizer page (`/`): its store, its views and the wiring between them. Everything drawn
 // comes from the API's answers through the store; views import no other view.
 
-import { fetchCatalog } from "./api.js";
+import { exportPytorch, fetchCatalog, sentBody } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { cellOf } from "./cells.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
+import { createExportsPanel } from "./exports-panel.js";
 import { createHeader } from "./header.js";
 import { createInspector } from "./inspector.js";
 import { createIntro } from "./intro.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
+import { createModelLoader } from "./model-loader.js";
+import { createModelPanel } from "./model-panel.js";
 import { createNotices } from "./notices.js";
+import { ownDataOf } from "./own-data.js";
+import { keepOwnData, keptOwnData } from "./own-keep.js";
+import { createOwnPanel } from "./own-panel.js";
 import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
 import { createPlayerBar } from "./player-bar.js";
@@ -48,7 +54,7 @@ async function loadWeights(store, catalog, file) {
 }
 
 /** The page's views other than the shell and the notices, in the order they are drawn. */
-function createViews(store, catalog, player) {
+function createViews(store, catalog, player, models) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
   return [
     createTopologyPicker($("topology-picker"), {
@@ -60,6 +66,11 @@ function createViews(store, catalog, player) {
       onInputsDone: () => $("stage").focus(),
       onWeightsFile: (file) => loadWeights(store, catalog, file),
     }),
+    createOwnPanel($("own-data"), { catalog, onChange: (patch) => store.patch(patch) }),
+    createModelPanel($("own-model"), {
+      catalog, onFile: (file) => models.load(file), onChange: (patch) => store.patch(patch), onInputsDone: () => $("stage").focus(),
+    }),
+    createExportsPanel($("exports"), { stage: $("stage"), sentBody, fetchScript: (request) => exportPytorch(request) }),
     createHeader({ title: $("stage-title"), summary: $("stage-summary"), hint: $("stage-hint"), status: $("stage-status") }),
     createLegend($("legend")),
     createStage($("stage"), {
@@ -69,13 +80,14 @@ function createViews(store, catalog, player) {
     }),
     createPlayerBar({
       home: $("btn-home"), back: $("btn-back"), play: $("btn-play"), forward: $("btn-forward"), end: $("btn-end"),
-      backward: $("btn-backward"), speed: $("speed"), text: $("playhead-text"),
+      backward: $("btn-backward"), backwardReason: $("backward-reason"), speed: $("speed"), text: $("playhead-text"),
     }, { player, onSpeed: (speed) => store.patch({ speed }) }),
     createTimeline($("timeline"), { onSeek: (playhead) => player.seek(playhead) }),
     createCharts({
       heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"), onSeek: seek,
     }),
-    createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") }, { catalog }),
+    createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
+      { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
     createInspector($("step-details")),
     createAnnouncer($("announce")),
   ];
@@ -116,10 +128,12 @@ async function start() {
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null,
+    ...keptOwnData(), modelStatus: null, keepError: null, refused: null, // your own data (own-data.js)
   });
+  keepOwnData(store);
   const player = createPlayer(store);
   const shell = createShell(store);
-  const views = [shell, notices, ...createViews(store, catalog, player)];
+  const views = [shell, notices, ...createViews(store, catalog, player, createModelLoader(store, catalog))];
   const render = (changed) => {
     const frame = { scene: store.state.scene, playhead: { phase: store.state.phase, t: store.state.t }, state: store.state, changed };
     const drawing = views.map((view) => view.update(frame));
