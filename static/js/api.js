@@ -47,26 +47,27 @@ async function errorFrom(response) {
 }
 
 const PROGRESS_FROM_BYTES = 4_000_000; // smaller answers arrive too fast for a progress bar to help
-const sentBodies = new WeakMap(); // an answer -> its body exactly as the server sent it (a Blob)
+const sentBodies = new WeakMap(); // an answer -> its body's bytes exactly as the server sent them
 
-/** Parse a JSON answer's text, keeping its bytes when asked: the server writes UTF-8 without a BOM,
- * so encoding the decoded text again gives back exactly the bytes it sent. */
-function parseAnswer(text, keep) {
-  const answer = JSON.parse(text);
-  if (keep) sentBodies.set(answer, new Blob([text], { type: "application/json" }));
+/** Parse a JSON answer's bytes (UTF-8), keeping them when asked: reading them costs no more than
+ * response.json(), and the Blob is made only when one is exported. */
+function parseAnswer(bytes, keep) {
+  const answer = JSON.parse(new TextDecoder().decode(bytes));
+  if (keep) sentBodies.set(answer, bytes);
   return answer;
 }
 
 /** The body of an answer read with `keepBody`, byte for byte as the API sent it (a JSON Blob). */
 export function sentBody(answer) {
-  return sentBodies.get(answer) ?? null;
+  const bytes = sentBodies.get(answer);
+  return bytes ? new Blob([bytes], { type: "application/json" }) : null;
 }
 
 /** The body as JSON (its bytes kept with `keep`, see sentBody), reporting the fraction received
  * when the answer is large. */
 async function readJson(response, onProgress, keep = false) {
   const total = Number(response.headers.get("content-length")) || 0;
-  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return keep ? parseAnswer(await response.text(), true) : response.json();
+  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return keep ? parseAnswer(await response.arrayBuffer(), true) : response.json();
   const reader = response.body.getReader();
   const chunks = [];
   let received = 0;
@@ -80,7 +81,7 @@ async function readJson(response, onProgress, keep = false) {
   const body = new Uint8Array(received);
   let offset = 0;
   for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.length; }
-  return parseAnswer(new TextDecoder().decode(body), keep);
+  return parseAnswer(body, keep);
 }
 
 /**

@@ -117,9 +117,9 @@ export function createControls(root, { catalog, onChange, onInputsDone, onWeight
     }
   }
 
-  function reflectWeights(state) {
+  function reflectWeights(state, own) {
     const { weights } = state;
-    const applies = weightsApply(weights, state);
+    const applies = own.id === "task" && weightsApply(weights, state); // your own data draws its own network
     part("weights-clear").hidden = !weights;
     part("weights-note").textContent = state.weightsError ?? (!weights ? ""
       : applies ? `Drawing ${weights.name}'s weights (a copied link opens the seeded weights instead).`
@@ -139,7 +139,7 @@ export function createControls(root, { catalog, onChange, onInputsDone, onWeight
     part("task-name").textContent = task.name;
     part("task-rule").textContent = task.rule;
     reflectTrained(state, task, preset);
-    reflectWeights(state);
+    reflectWeights(state, own);
     part("inputs-label").textContent = task.inputsLabel ?? (task.input_vocab ? (topology.feeds_back ? "source sentence" : "sentence")
       : topology.feeds_back ? "seed value" : "input numbers");
     part("inputs-hint").textContent = inputsHint(task);

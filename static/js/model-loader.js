@@ -25,10 +25,11 @@ export function createModelLoader(store, catalog) {
       return;
     }
     store.patch({ modelStatus: { kind: "reading", message: `Reading ${file.name}…` } });
-    const chosen = store.state.cell;
+    const relu = store.state.cell === "rnn-relu"; // an nn.RNN takes the nonlinearity chosen (its file cannot say)
     try {
-      const answer = await importModel(file, chosen === "rnn-relu" ? "relu" : "tanh", { signal: mine.signal });
+      const sent = await importModel(file, null, { signal: mine.signal }); // the API's default, tanh: any cell takes it
       if (inFlight !== mine) return;
+      const answer = sent.cell === "rnn" && relu ? { ...sent, activation: "relu" } : sent;
       const { state } = store;
       const where = modelTopologies(answer, catalog);
       store.patch({

@@ -79,7 +79,7 @@ function seriesData(state, catalog, task) {
 function modelData(state, catalog, task) {
   const { model } = state;
   if (!model) {
-    return { fallback: "This view drew an imported model, which a link cannot carry: load its file again to draw it." };
+    return { fallback: "No model is loaded in this tab (a link cannot carry one): load its file below to draw it." };
   }
   const { answer } = model;
   const where = modelTopologies(answer, catalog);

@@ -3,6 +3,7 @@
 // Pasted data is checked as the API will check it (code points, one column of numbers) and
 // reported line by line; the API computes everything else. The model's part is model-panel.js.
 
+import { cellOf } from "./cells.js";
 import { el } from "./dom.js";
 import { count, short } from "./format.js";
 import { DATA_CHOICES, ownDataOf } from "./own-data.js";
@@ -20,8 +21,8 @@ function area(id, label, attrs) {
 }
 
 /**
- * root: the section's element; catalog: catalog.js's; onChange(patch) patches the view state;
- * limits: {text, textVocab, series} from /api/limits.
+ * root: the section's element; catalog: catalog.js's (its limits: text_characters, text_vocab,
+ * series_values, body_bytes); onChange(patch) patches the view state.
  */
 export function createOwnPanel(root, { catalog, onChange }) {
   const { limits } = catalog;
@@ -80,7 +81,7 @@ export function createOwnPanel(root, { catalog, onChange }) {
     let topology = state.topology;
     if (task && !task.topologies.includes(topology)) topology = task.topology;
     const patch = { data: id, topology, inputs: null, length: null, trained: false, t: 0, phase: "forward" };
-    if (id === "model" && model) Object.assign(patch, { hiddenSize: model.hidden_size });
+    if (id === "model" && model) Object.assign(patch, { cell: cellOf(model.cell, model.activation).choice, hiddenSize: model.hidden_size });
     onChange(patch);
   }
 

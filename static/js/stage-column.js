@@ -163,7 +163,7 @@ function verdict(ctx, step) {
   const { scene, layout, textWidth } = ctx;
   const y = layout.output.verdictY;
   if (!step.p) {
-    const more = step.y.length > 1 ? ` … (${step.y.length})` : "";
+    const more = step.y.length > 1 ? ", …" : ""; // the first of several values (the inspector lists them)
     return svg("text", { class: "verdict", x: 0, y, "text-anchor": "middle", text: fit(textWidth, `ŷ ${scene.valueText(step.y[0])}${more}`, layout.column - 6) });
   }
   const best = scene.best[step.t];

@@ -97,8 +97,9 @@ def test_copy_as_pytorch_puts_the_script_on_the_clipboard(page, client, live_url
     assert copied == client.post("/api/export/pytorch", json=trace["_request"]).text
     # A new view, a new script (not the one fetched for the last view).
     trace = redraw(page, lambda: (page.fill("#seed", "6"), page.press("#seed", "Tab")))
+    page.evaluate("() => { document.querySelector('.export-status').textContent = ''; }")
     page.click("[data-export=copy]")
-    page.wait_for_function("(s) => navigator.clipboard.readText().then((t) => t !== s)", arg=copied)
+    page.wait_for_function("() => /Copied/.test(document.querySelector('.export-status').textContent)")
     assert page.evaluate("() => navigator.clipboard.readText()") == client.post("/api/export/pytorch", json=trace["_request"]).text
     assert page.console_errors == []
 

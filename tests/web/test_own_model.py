@@ -54,9 +54,9 @@ def upload(page, path):
 
 def test_an_imported_model_draws_the_apis_numbers_forward_only(page, client, gru_file):
     page.set_viewport_size(SMALL)
-    open_view(page, "?topology=many_to_many")
+    open_view(page, "?topology=many_to_many&cell=rnn-relu")  # a relu choice does not stop a GRU's import
     page.click("[data-data-choice=model]")
-    assert "load its file again" in page.text_content("#own-data") or page.is_visible("#model-file")
+    assert "load its file below" in page.text_content("#own-data") and page.is_visible("#model-file")
     trace = upload(page, gru_file)
     model = imported(client, gru_file)
     request = trace["_request"]
@@ -119,10 +119,11 @@ def test_an_imported_model_draws_the_apis_numbers_forward_only(page, client, gru
 def test_an_npz_rnn_with_relu_and_no_head(page, client, tmp_path):
     path = tmp_path / "relu.npz"
     np.savez(path, **state_dict("rnn", 4, 6, None, seed=3))
-    open_view(page, "?topology=many_to_one")
+    open_view(page, "?topology=many_to_one&cell=gru")
     page.click("[data-data-choice=model]")
     trace = upload(page, path)
     assert page.text_content("[data-model-summary]") == "nn.RNN (tanh), input 4, hidden 6, output 6, head: no"
+    assert page.get_attribute("[data-cell-choice=rnn-tanh]", "aria-checked") == "true"  # the model's cell
     assert trace["_request"]["activation"] == "tanh" and trace["_request"]["topology"] == "many_to_one"
     trace = redraw(page, lambda: page.click("[data-activation=relu]"))
     page.evaluate("() => document.activeElement.blur()")
@@ -180,4 +181,26 @@ def test_a_file_over_the_body_limit_is_refused_before_it_is_sent(page, client):
     assert "huge.safetensors is 16.0 MB" in status and "at most 16.0 MB" in status and "413" in status
     page.wait_for_timeout(300)
     assert sent == []
+    assert page.console_errors == []
+
+
+def test_your_own_data_sections_have_no_serious_axe_findings(page, gru_file):
+    from axe_playwright_python.sync_playwright import Axe
+
+    def findings():
+        results = Axe().run(page)
+        return [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+                for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+
+    open_view(page, "?topology=many_to_many&data=text&text=pasted")  # a pasted text this tab lacks: the note
+    assert findings() == []
+    open_view(page, "?topology=many_to_one&data=series")
+    page.fill("#own-series", "1\nabc")
+    page.click("text=Use these numbers")
+    page.wait_for_selector("#own-series-error:not([hidden])")
+    assert findings() == []
+    page.click("[data-data-choice=model]")
+    upload(page, gru_file)
+    press(page, "End")
+    assert findings() == []
     assert page.console_errors == []

@@ -138,7 +138,7 @@ def test_a_view_draws_the_data_it_can_and_says_why_not(modules):
     assert got["sample"] == {"id": "series", "note": None, "task": "series", "fields": {}, "restore": None}
     assert got["series"]["fields"] == {"series": [1, 2, 4]}
     assert got["lostSeries"]["fields"] == {} and "a link cannot carry" in got["lostSeries"]["note"]
-    assert got["noModel"]["id"] == "task" and "load its file again" in got["noModel"]["note"]
+    assert got["noModel"]["id"] == "task" and "a link cannot carry one" in got["noModel"]["note"]
     assert got["model"]["id"] == "model" and got["model"]["fields"]["params"] == {"W_ih": [[1]]}
     request = got["modelRequest"]
     assert request == {
