@@ -35,8 +35,10 @@ export function inputsText(trace) {
   const given = givenSteps(trace);
   if (trace.task === "text") return given.map((s) => s.x_label).join("");
   if (trace.input_vocab) return given.map((s) => s.x_label).join(" ");
+  // A series' values as they were pasted (10 digits undo the normalisation's rounding: 2152.04).
   const { mean, std } = trace.normalisation ?? { mean: 0, std: 1 };
-  return given.map((s) => s.x.map((v) => Number((mean + std * v).toPrecision(4))).join(", ")).join("; ");
+  const digits = trace.normalisation ? 10 : 4;
+  return given.map((s) => s.x.map((v) => Number((mean + std * v).toPrecision(digits))).join(", ")).join("; ");
 }
 
 /** The number a length field shows for a trace: input steps (one_to_many: outputs; seq2seq: source). */

@@ -194,8 +194,11 @@ def test_your_own_numbers_draw_in_their_own_units(page, client):
     assert close(verdict, mean + std * trace["steps"][t]["y"][0]), verdict
     limit = max(1, *(abs(v) for s in trace["steps"] for v in (s["y"] or []) + (s["target"] or [])))
     assert [close(a, mean + std * u * limit) for a, u in zip(shown["axis"], (1, 0, -1), strict=True)] == [True] * 3
-    ŷ = page.text_content(".step-details .values")
-    assert "ŷ" in ŷ
+    assert "ŷ" in page.text_content(".step-details .values")
+    # The input field shows the window as it was pasted, so an edit changes only what is edited.
+    typed = [float(v) for v in page.input_value("#inputs-field").split("; ")]
+    start = values.index(typed[0])
+    assert typed == values[start:start + len(trace["steps"])]
     screenshot(page, "own-numbers-1366x768")
     assert page.console_errors == []
 
