@@ -25,6 +25,9 @@ LIMITS = {
     "timesteps": config.MAX_TIMESTEPS,
     "token_characters": config.MAX_TOKEN,
     "body_bytes": config.MAX_BODY,
+    "text_characters": config.MAX_TEXT,
+    "text_vocab": config.MAX_TEXT_VOCAB,
+    "series_values": config.MAX_SERIES,
 }
 
 

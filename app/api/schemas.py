@@ -268,6 +268,9 @@ class Limits(BaseModel):
     timesteps: int = Field(description="steps of one trace, encoder and decoder together")
     token_characters: int = Field(description="characters of one input token")
     body_bytes: int = Field(description="bytes of a request body")
+    text_characters: int = Field(description="characters (code points) of a `text`")
+    text_vocab: int = Field(description="distinct characters of a `text`")
+    series_values: int = Field(description="numbers of a `series`")
 
 
 class TaskInfo(BaseModel):

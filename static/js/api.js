@@ -52,11 +52,27 @@ async function errorFrom(response) {
 }
 
 const PROGRESS_FROM_BYTES = 4_000_000; // smaller answers arrive too fast for a progress bar to help
+const sentBodies = new WeakMap(); // an answer -> its body's bytes exactly as the server sent them
 
-/** The body as JSON, reporting the fraction received when the answer is large. */
-async function readJson(response, onProgress) {
+/** Parse a JSON answer's bytes (UTF-8), keeping them when asked: reading them costs no more than
+ * response.json(), and the Blob is made only when one is exported. */
+function parseAnswer(bytes, keep) {
+  const answer = JSON.parse(new TextDecoder().decode(bytes));
+  if (keep) sentBodies.set(answer, bytes);
+  return answer;
+}
+
+/** The body of an answer read with `keepBody`, byte for byte as the API sent it (a JSON Blob). */
+export function sentBody(answer) {
+  const bytes = sentBodies.get(answer);
+  return bytes ? new Blob([bytes], { type: "application/json" }) : null;
+}
+
+/** The body as JSON (its bytes kept with `keep`, see sentBody), reporting the fraction received
+ * when the answer is large. */
+async function readJson(response, onProgress, keep = false) {
   const total = Number(response.headers.get("content-length")) || 0;
-  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return response.json();
+  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return keep ? parseAnswer(await response.arrayBuffer(), true) : response.json();
   const reader = response.body.getReader();
   const chunks = [];
   let received = 0;
@@ -70,14 +86,17 @@ async function readJson(response, onProgress) {
   const body = new Uint8Array(received);
   let offset = 0;
   for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.length; }
-  return JSON.parse(new TextDecoder().decode(body));
+  return parseAnswer(body, keep);
 }
 
 /**
  * One call to the API. A 503 is retried after its Retry-After (onRetry(attempt, ms) is told);
- * a server that does not answer within timeoutMs, or at all, is an ApiError.
+ * a server that does not answer within timeoutMs, or at all, is an ApiError. `body` is sent as
+ * JSON, or as it is when it is FormData (multipart); `read(response)` reads a non-JSON answer;
+ * `keepBody` keeps a JSON answer's bytes (sentBody).
  */
-async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProgress } = {}) {
+async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProgress, read, keepBody = false } = {}) {
+  const form = body instanceof FormData;
   for (let attempt = 1; ; attempt++) {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signals = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -85,8 +104,8 @@ async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProg
     try {
       response = await fetch(path, {
         method: body === undefined ? "GET" : "POST",
-        headers: body === undefined ? {} : { "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: body === undefined || form ? {} : { "Content-Type": "application/json" },
+        body: body === undefined || form ? body : JSON.stringify(body),
         signal: signals,
       });
       if (response.status === 503 && attempt <= BUSY_RETRIES) {
@@ -96,7 +115,7 @@ async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProg
         continue;
       }
       if (!response.ok) throw await errorFrom(response);
-      return await readJson(response, onProgress);
+      return await (read ? read(response) : readJson(response, onProgress, keepBody));
     } catch (error) {
       if (error instanceof ApiError) throw error;
       if (signal?.aborted) throw signal.reason;
@@ -128,8 +147,34 @@ export function fetchLesson(id, options) {
 }
 
 /** POST /api/trace. */
+/** POST /api/trace. The answer's bytes are kept: sentBody(trace) is the JSON exactly as sent. */
 export function fetchTrace(request, options) {
-  return call("/api/trace", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options });
+  return call("/api/trace", { body: request, timeoutMs: TRACE_TIMEOUT_MS, keepBody: true, ...options });
+}
+
+/**
+ * POST /api/import: a model file (safetensors or .npz) as multipart/form-data, field `file`, and
+ * an nn.RNN's `activation`. The answer: {cell, activation, input_size, hidden_size, output_size,
+ * params, file}; a refusal is an ApiError naming `file` (its message starts with the file's key).
+ */
+export function importModel(file, activation, options) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  if (activation) form.append("activation", activation);
+  return call("/api/import", { body: form, timeoutMs: TRACE_TIMEOUT_MS, ...options });
+}
+
+/** The file name a Content-Disposition header gives, or null. */
+function attachmentName(header) {
+  return /filename="([^"]+)"/.exec(header ?? "")?.[1] ?? null;
+}
+
+/** POST /api/export/pytorch with a trace request: {script, name}, the script and its file name. */
+export function exportPytorch(request, options) {
+  return call("/api/export/pytorch", {
+    body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options,
+    read: async (response) => ({ script: await response.text(), name: attachmentName(response.headers.get("content-disposition")) }),
+  });
 }
 
 /**

@@ -134,7 +134,7 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onS
     const { T } = scene;
     if (phase === "forward") {
       overlays.heatmap.show(T, t, t + 1, T);
-      overlays.norms.show(T, t, 0, T, "press B to play the backward pass", true);
+      overlays.norms.show(T, t, 0, T, scene.forwardOnly ? "no loss: forward only" : "press B to play the backward pass", true);
     } else {
       overlays.heatmap.show(T, t, 0, 0);
       overlays.norms.show(T, t, 0, t);

@@ -3,8 +3,9 @@
 // and the drawn scene. Its elements are found inside `root` by their `data-part` names.
 
 import { el, replaceChildren } from "./dom.js";
-import { fixed } from "./format.js";
+import { fixed, visible } from "./format.js";
 import { CELLS } from "./cells.js";
+import { ownDataOf } from "./own-data.js";
 import { radioGroup } from "./radio-group.js";
 import { givenLength, inputsText, weightsApply } from "./requests.js";
 import { TRACE_FIELDS } from "./state.js";
@@ -17,6 +18,7 @@ function wholeNumber(input, lo, hi) {
 }
 
 function inputsHint(task) {
+  if (task.inputsHint) return task.inputsHint; // your own data's (own-data.js)
   if (task.input_vocab) return `A sentence of the task's ${task.input_vocab.length} words (see the vocabulary).`;
   if (task.input_size === 1) return `the seed: one number in [${task.value_range.join(", ")}]`;
   return `${task.input_size} numbers, e.g. 0.5, −0.3`;
@@ -93,9 +95,9 @@ export function createControls(root, { catalog, onChange, onInputsDone, onWeight
 
   function renderVocabulary(task) {
     replaceChildren(part("vocabulary-chips"), (task.input_vocab ?? []).map((word) => {
-      const chip = el("button", { type: "button", class: "word", text: word });
+      const chip = el("button", { type: "button", class: "word", text: visible(word) });
       chip.addEventListener("click", () => {
-        field.value = `${field.value.trim()} ${word}`.trim();
+        field.value = task.id === "text" ? `${field.value}${word}` : `${field.value.trim()} ${word}`.trim();
         field.focus();
       });
       return chip;
@@ -107,7 +109,7 @@ export function createControls(root, { catalog, onChange, onInputsDone, onWeight
     trained.checked = state.trained && preset !== null;
     trained.disabled = preset === null;
     const note = part("trained-note");
-    if (!preset) note.textContent = "No trained network for this cell.";
+    if (!preset) note.textContent = task.reads?.length ? "Your own data has no shipped training." : "No trained network for this cell.";
     else if (trained.checked && preset.config.hidden_size !== state.hiddenSize) {
       note.textContent = `The shipped network for this task: ${scoreText(preset)} on fresh examples. It was trained with H = ${preset.config.hidden_size}, so H is ${preset.config.hidden_size} while it is ticked (your H = ${state.hiddenSize} comes back when you untick it).`;
     } else {
@@ -115,9 +117,9 @@ export function createControls(root, { catalog, onChange, onInputsDone, onWeight
     }
   }
 
-  function reflectWeights(state) {
+  function reflectWeights(state, own) {
     const { weights } = state;
-    const applies = weightsApply(weights, state);
+    const applies = own.id === "task" && weightsApply(weights, state); // your own data draws its own network
     part("weights-clear").hidden = !weights;
     part("weights-note").textContent = state.weightsError ?? (!weights ? ""
       : applies ? `Drawing ${weights.name}'s weights (a copied link opens the seeded weights instead).`
@@ -130,18 +132,21 @@ export function createControls(root, { catalog, onChange, onInputsDone, onWeight
     if (!["scene", "weights", "weightsError", ...TRACE_FIELDS].some((k) => changed.has(k))) return;
     cells.set(state.cell);
     const topology = catalog.topology(state.topology);
-    const task = catalog.taskOf(state.topology);
+    const own = ownDataOf(state, catalog);
+    const task = own.task;
     const preset = catalog.presetFor(task.id, state.cell);
+    part("form").querySelector(".inputs-field").hidden = own.id === "model"; // a model's vectors: its own panel
     part("task-name").textContent = task.name;
     part("task-rule").textContent = task.rule;
     reflectTrained(state, task, preset);
-    reflectWeights(state);
-    part("inputs-label").textContent = task.input_vocab ? (topology.feeds_back ? "source sentence" : "sentence")
-      : topology.feeds_back ? "seed value" : "input numbers";
+    reflectWeights(state, own);
+    part("inputs-label").textContent = task.inputsLabel ?? (task.input_vocab ? (topology.feeds_back ? "source sentence" : "sentence")
+      : topology.feeds_back ? "seed value" : "input numbers");
     part("inputs-hint").textContent = inputsHint(task);
     const vocabulary = part("vocabulary");
-    if (vocabulary.dataset.task !== task.id) {
-      vocabulary.dataset.task = task.id;
+    const vocabularyKey = `${task.id}:${(task.input_vocab ?? []).join("")}`;
+    if (vocabulary.dataset.task !== vocabularyKey) {
+      vocabulary.dataset.task = vocabularyKey;
       vocabulary.hidden = !task.input_vocab;
       renderVocabulary(task);
     }

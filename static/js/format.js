@@ -9,6 +9,14 @@ export function short(x, digits = 3) {
   return text.replace("-", "−").replace(/e\+?/, "e");
 }
 
+/** A reading in its own units (a series' value), without an exponent from 0.001 to a million:
+ * whole from 1000 (13712), else 4 significant digits (1.742); short() past them. */
+export function reading(x, digits = 4) {
+  const a = Math.abs(x);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return short(x, 3);
+  return String(a >= 1000 ? Math.round(x) : Number(x.toPrecision(digits))).replace("-", "−");
+}
+
 /** Fixed decimals, for values in a known range such as probabilities. */
 export function fixed(x, decimals = 2) {
   return x.toFixed(decimals).replace("-", "−");
@@ -24,4 +32,15 @@ const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
 /** 12 -> "₁₂" */
 export function sub(n) {
   return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
+}
+
+const VISIBLE = { " ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍" };
+const UNSEEN = /[\p{Cc}\p{Cf}\p{Z}]/u; // controls, format characters (a right-to-left override), spaces
+
+/** A token as it can be seen: a space, newline or tab as ␣ ↵ ⇥, any other invisible character
+ * (a control, a direction override, an odd space) as its code point, U+202E. */
+export function visible(token) {
+  if (token === null || token === undefined) return token;
+  return Array.from(token).map((c) => VISIBLE[c]
+    ?? (UNSEEN.test(c) ? `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}` : c)).join("");
 }

@@ -50,7 +50,9 @@ export function createHeader(nodes) {
     const { T, outputs } = scene;
     const trained = scene.weightsNote ? `${scene.weightsNote} · ` : "";
     const shared = T === 1 ? "used once (T = 1)" : `shared by all ${T} steps`;
-    nodes.summary.textContent = `${trained}${count(scene.params)} parameters, ${shared} · loss L = ${short(scene.trace.loss, 4)} (mean of ${outputs} output${outputs === 1 ? "" : "s"})`;
+    const loss = scene.forwardOnly ? "forward only: no targets, so no loss"
+      : `loss L = ${short(scene.trace.loss, 4)} (mean of ${outputs} output${outputs === 1 ? "" : "s"})`;
+    nodes.summary.textContent = `${trained}${count(scene.params)} parameters, ${shared} · ${loss}`;
     setText(nodes.hint, (state.weight && weightHint(scene, state.weight)) || defaultHint(scene));
   }
   return { update, resize() {} };

@@ -4,7 +4,7 @@
 const KEY = "unroll.intro";
 
 /** nodes: {toggle, body, explainer}. */
-export function createIntro(nodes, { catalog }) {
+export function createIntro(nodes, { catalog, taskOf }) {
   const setOpen = (open) => {
     nodes.body.hidden = !open;
     nodes.toggle.textContent = open ? "hide" : "show";
@@ -15,9 +15,9 @@ export function createIntro(nodes, { catalog }) {
   if (localStorage.getItem(KEY) === "closed") setOpen(false);
 
   function update({ state, changed }) {
-    if (!changed.has("topology")) return;
+    if (!["topology", "data", "model", "cell", "hiddenSize"].some((k) => changed.has(k))) return;
     const topology = catalog.topology(state.topology);
-    nodes.explainer.textContent = `${topology.name}: ${topology.description} Here: ${catalog.taskOf(state.topology).why_memory}`;
+    nodes.explainer.textContent = `${topology.name}: ${topology.description} Here: ${taskOf(state).why_memory}`;
   }
   return { update, resize() {} };
 }

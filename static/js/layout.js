@@ -22,6 +22,15 @@ const MAX_CELL = 22; // px: the tallest a hidden unit is drawn
 const MAX_BOX = 120; // px: the widest an output box is drawn
 const COLUMN_MARGIN = 12; // px between a column's boxes and the next column's
 const MIN_HIDDEN_SHARE = 0.3; // of the height left for outputs and the hidden state, the least h gets
+export const MANY_CLASSES = 8; // past this many classes (your text: up to 96) an output draws its top few
+export const TOP_CLASSES = 4; // … as labelled bars, over a strip of every class's p
+export const VALUE_DOTS = 3; // up to this many regression values are dots on an axis; more, a strip (a model's)
+const SPECTRUM = 14; // the strip's band under the top few (at 14 px type)
+
+/** The rows of class bars an output of `outputSize` classes draws: each class, or its top few. */
+export function classRows(outputSize) {
+  return outputSize > MANY_CLASSES ? TOP_CLASSES : outputSize;
+}
 
 /** Where step `index`'s input comes from: given, the decoder's <start>, or fed back from the
  * step before, in a topology that does (`feedsBack`) or does not feed its outputs back. */
@@ -30,11 +39,16 @@ export function inputSource(feedsBack, step, index) {
   return step.x_label === "<start>" ? "start" : "fed";
 }
 
-/** The output band's height: a bar per class, or a value box for regression. */
+/** The output band's height: a bar per class (or the top few and a strip of all), or a value box
+ * for regression. */
 function outputBandHeight(kind, outputSize, available, k) {
-  if (kind === "regression") return Math.max(48, Math.min(90, available * 0.16)) * outputSize;
-  const row = Math.max(CLASS_ROW * k, Math.min(15 * k, Math.floor((available * 0.22) / outputSize)));
-  return row * outputSize + 8;
+  if (kind === "regression") {
+    const axis = Math.max(48, Math.min(90, available * 0.16));
+    return outputSize <= VALUE_DOTS ? axis : Math.min(MAX_CELL * outputSize, Math.max(axis, available * 0.2));
+  }
+  const rows = classRows(outputSize);
+  const row = Math.max(CLASS_ROW * k, Math.min(15 * k, Math.floor((available * 0.22) / rows)));
+  return row * rows + 8 + (rows < outputSize ? SPECTRUM * k : 0);
 }
 
 /**
@@ -100,10 +114,14 @@ export function stageLayout(o) {
   const fixed = top + (hasOutputs ? VERDICT_LINES * k + ARROW_GAP : 0) + HIDDEN_HEADER * k
     + ARROW_GAP + GRAD_LABEL * k + inputBand + STEP_LABEL * k + PAD;
   const wanted = hasOutputs ? outputBandHeight(o.kind, o.outputSize, o.height, k) : 0;
-  const outputHeight = hasOutputs ? Math.max(Math.min(wanted, (o.height - fixed) * (1 - MIN_HIDDEN_SHARE)), 4 * o.outputSize + 8) : 0;
+  const outputHeight = hasOutputs ? Math.max(Math.min(wanted, (o.height - fixed) * (1 - MIN_HIDDEN_SHARE)), 4 * classRows(o.outputSize) + 8) : 0;
   const output = {
     y: top, height: outputHeight, verdictY: top + outputHeight + 13 * k, lossY: top + outputHeight + (VERDICT_LINES - 3) * k,
-    named: o.kind === "regression" || (outputHeight - 8) / Math.max(1, o.outputSize) >= CLASS_ROW * k - 0.01,
+    rows: classRows(o.outputSize), // class bars drawn (o.kind "classification")
+    spectrum: o.kind !== "regression" && classRows(o.outputSize) < o.outputSize ? SPECTRUM * k : 0,
+    named: o.kind === "regression"
+      || (outputHeight - 8 - (o.kind !== "regression" && classRows(o.outputSize) < o.outputSize ? SPECTRUM * k : 0))
+        / classRows(o.outputSize) >= CLASS_ROW * k - 0.01,
   };
   const hiddenTop = top + (hasOutputs ? outputHeight + VERDICT_LINES * k + ARROW_GAP : 0) + HIDDEN_HEADER * k;
   const inputY = o.height - PAD - STEP_LABEL * k - inputBand;
@@ -189,14 +207,27 @@ export function chipShape(layout, lines, textWidth) {
   };
 }
 
+/** The strip of every class's p at the bottom of an output box `spectrum` px tall (and the room
+ * under it for the target's mark). */
+export function spectrumShape(box, spectrum) {
+  return { x: box.x + 10, y: box.y + box.height - spectrum, width: box.width - 16, height: spectrum * 0.5 };
+}
+
+/** The two strips of an output of many values in its box: ŷ on the left, the target on the right. */
+export function valueStrips(box, width) {
+  const height = box.height - 8;
+  return { y: box.y + 4, height, width, yhatX: -width - 2, targetX: 2 };
+}
+
 /** The y of a regression value v in an output box: +limit at the top, −limit at the bottom. */
 export function valueY(box, v, limit) {
   return box.y + 6 + ((1 - v / limit) / 2) * (box.height - 12);
 }
 
-/** Row k of an output box's class bars: the track's and the bar's box (the bar as long as p). */
-export function classRow(box, k, rows, p) {
-  const height = (box.height - 8) / rows;
+/** Row k of an output box's class bars: the track's and the bar's box (the bar as long as p), above
+ * the strip of every class (`spectrum` px, or 0). */
+export function classRow(box, k, rows, p, spectrum = 0) {
+  const height = (box.height - 8 - spectrum) / rows;
   const y = box.y + 4 + k * height;
   const track = box.width - 16;
   return { x: box.x + 10, y: y + 1, height: height - 2, track, width: Math.max(0.5, p * track), markX: box.x + 2 };

@@ -24,8 +24,9 @@ export function createLegend(root) {
     root.replaceChildren(
       scale(VALUE_STOPS, "value", short(-valueLimit), short(valueLimit),
         `hidden values: blue below 0, white at 0, orange above, from ${short(-valueLimit)} to ${short(valueLimit)}`),
-      scale(GRADIENT_STOPS, "‖dL/dh‖", short(lo, 2), short(hi, 2),
-        `gradient norms on a log scale, from pale pink ${short(lo, 2)} to dark magenta ${short(hi, 2)}`),
+      scene.forwardOnly ? el("p", { class: "legend-note", text: "‖dL/dh‖: none, forward only (no loss)" })
+        : scale(GRADIENT_STOPS, "‖dL/dh‖", short(lo, 2), short(hi, 2),
+          `gradient norms on a log scale, from pale pink ${short(lo, 2)} to dark magenta ${short(hi, 2)}`),
       ...(faint ? [faint] : []),
     );
   }

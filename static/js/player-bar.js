@@ -3,7 +3,9 @@
 
 import { SPEEDS } from "./state.js";
 
-/** nodes: {home, back, play, forward, end, backward, speed, text}; player: player.js's. */
+const FORWARD_ONLY = "No backward pass: no output has a target, so there is no loss to send back (forward only).";
+
+/** nodes: {home, back, play, forward, end, backward, backwardReason, speed, text}; player: player.js's. */
 export function createPlayerBar(nodes, { player, onSpeed }) {
   nodes.home.addEventListener("click", () => player.home());
   nodes.back.addEventListener("click", () => player.stepBy(-1));
@@ -20,6 +22,18 @@ export function createPlayerBar(nodes, { player, onSpeed }) {
       nodes.play.setAttribute("aria-label", state.playing ? "Pause" : "Play");
     }
     if (changed.has("speed")) nodes.speed.value = String(state.speed);
+    if (scene && changed.has("scene")) {
+      nodes.backward.disabled = scene.forwardOnly;
+      nodes.backward.textContent = scene.forwardOnly ? "forward only" : "backward pass (B)";
+      nodes.backward.title = scene.forwardOnly ? FORWARD_ONLY : "";
+      nodes.backwardReason.textContent = scene.forwardOnly ? FORWARD_ONLY : "";
+    }
+    if (changed.has("refused") && state.refused) { // B pressed on a forward-only trace: say why again
+      nodes.backwardReason.textContent = "";
+      requestAnimationFrame(() => { nodes.backwardReason.textContent = FORWARD_ONLY; });
+      nodes.backward.classList.remove("refused");
+      requestAnimationFrame(() => nodes.backward.classList.add("refused"));
+    }
     if (scene && ["scene", "t", "phase"].some((k) => changed.has(k))) {
       nodes.text.textContent = `${playhead.phase} · t = ${playhead.t} / ${scene.T - 1}`;
     }

@@ -12,6 +12,7 @@ export function createPlayer(store) {
   let last = 0;
 
   const T = () => store.state.scene?.T ?? 1;
+  const forwardOnly = () => Boolean(store.state.scene?.forwardOnly); // no loss: no backward pass
   const playhead = () => ({ phase: store.state.phase, t: store.state.t });
   const atEndOfPass = () => {
     const { phase, t } = playhead();
@@ -50,7 +51,7 @@ export function createPlayer(store) {
   /** Move the playhead (pausing), clamped to the trace. */
   function seek(next) {
     if (store.state.playing) pause();
-    store.patch(clampPlayhead(next, T()));
+    store.patch(clampPlayhead(next, T(), forwardOnly()));
   }
 
   return {
@@ -58,10 +59,15 @@ export function createPlayer(store) {
     pause,
     seek,
     toggle: () => (store.state.playing ? pause() : play()),
-    stepBy: (delta) => seek(playheadAt(positionOf(playhead(), T()) + delta, T())),
+    stepBy: (delta) => seek(playheadAt(positionOf(playhead(), T()) + delta, T(), forwardOnly())),
     home: () => seek({ phase: store.state.phase, t: store.state.phase === "forward" ? 0 : T() - 1 }),
     end: () => seek({ phase: store.state.phase, t: store.state.phase === "forward" ? T() - 1 : 0 }),
+    /** The backward pass from its start; a forward-only trace has none, and says so (`refused`). */
     backward() {
+      if (forwardOnly()) {
+        store.patch({ refused: { action: "backward", at: performance.now() } });
+        return;
+      }
       seek({ phase: "backward", t: T() - 1 });
       play();
     },

@@ -6,13 +6,14 @@ export function positionOf({ phase, t }, T) {
   return phase === "forward" ? t : T + (T - 1 - t);
 }
 
-/** The playhead at a position of the 2T sequence (clamped). */
-export function playheadAt(position, T) {
-  const p = Math.min(Math.max(0, position), 2 * T - 1);
+/** The playhead at a position of the 2T sequence (clamped; a forward-only trace, which has no
+ * backward pass, to its first T). */
+export function playheadAt(position, T, forwardOnly = false) {
+  const p = Math.min(Math.max(0, position), (forwardOnly ? T : 2 * T) - 1);
   return p < T ? { phase: "forward", t: p } : { phase: "backward", t: 2 * T - 1 - p };
 }
 
-/** A playhead that fits a trace of T steps. */
-export function clampPlayhead({ phase, t }, T) {
-  return { phase, t: Math.min(Math.max(0, t), T - 1) };
+/** A playhead that fits a trace of T steps (forward only: in the forward pass). */
+export function clampPlayhead({ phase, t }, T, forwardOnly = false) {
+  return { phase: forwardOnly ? "forward" : phase, t: Math.min(Math.max(0, t), T - 1) };
 }

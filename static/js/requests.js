@@ -2,15 +2,19 @@
 // trace. Pure: api.js sends what these build. No DOM.
 
 import { cellByChoice } from "./cells.js";
+import { characters } from "./own-parse.js";
+import { ownDataOf } from "./own-data.js";
 
 /**
- * What a user typed, as the API's `inputs`: words for a task with a vocabulary; otherwise
- * numbers, one step per number when the input is a single value, or steps separated by ";".
- * Anything that is not a number is passed on as typed, for the API to name in its 422.
+ * What a user typed, as the API's `inputs`: characters for your own text (code points, one a
+ * step), words for a task with a vocabulary; otherwise numbers, one step per number when the
+ * input is a single value, or steps separated by ";". Anything that is not a number is passed on
+ * as typed, for the API to name in its 422.
  */
 export function parseInputs(text, task) {
   const trimmed = text.trim();
   if (!trimmed) return null;
+  if (task.id === "text") return characters(trimmed);
   if (task.input_vocab) return trimmed.split(/\s+/).map((w) => w.toLowerCase());
   const item = (s) => (s !== "" && Number.isFinite(Number(s)) ? Number(s) : s);
   const vector = (s) => s.split(/[\s,]+/).filter(Boolean).map(item);
@@ -25,11 +29,16 @@ export function givenSteps(trace) {
   return trace.steps;
 }
 
-/** The inputs of a trace as the text a user would type to get them again. */
+/** The inputs of a trace as the text a user would type to get them again (a series' values in
+ * its own units: mean + std·x). */
 export function inputsText(trace) {
   const given = givenSteps(trace);
+  if (trace.task === "text") return given.map((s) => s.x_label).join("");
   if (trace.input_vocab) return given.map((s) => s.x_label).join(" ");
-  return given.map((s) => s.x.map((v) => Number(v.toPrecision(4))).join(", ")).join("; ");
+  // A series' values as they were pasted (10 digits undo the normalisation's rounding: 2152.04).
+  const { mean, std } = trace.normalisation ?? { mean: 0, std: 1 };
+  const digits = trace.normalisation ? 10 : 4;
+  return given.map((s) => s.x.map((v) => Number((mean + std * v).toPrecision(digits))).join(", ")).join("; ");
 }
 
 /** The number a length field shows for a trace: input steps (one_to_many: outputs; seq2seq: source). */
@@ -49,9 +58,25 @@ export function weightsApply(weights, state) {
     && config.hidden_size === state.hiddenSize;
 }
 
+/** The /api/trace request for your own data (own-data.js): its task, its data, its inputs. */
+function ownTraceRequest(state, own) {
+  const { cell, activation } = cellByChoice(state.cell);
+  const request = {
+    seed: state.seed, teacher_forcing: state.teacherForcing, topology: state.topology, task: own.task.id,
+    cell, activation, hidden_size: state.hiddenSize, recurrent_scale: state.recurrentScale, ...own.fields,
+  };
+  const inputs = own.id === "model" ? own.inputs : state.inputs === null ? null : parseInputs(state.inputs, own.task);
+  if (inputs) request.inputs = inputs;
+  else if (state.length !== null) request.length = state.length;
+  if (own.targets) request.targets = own.targets;
+  return request;
+}
+
 /** The /api/trace request for a view state (and weights loaded from a file, if they apply). */
 export function traceRequest(state, catalog, weights = null) {
-  const task = catalog.taskOf(state.topology);
+  const own = ownDataOf(state, catalog);
+  if (own.id !== "task") return ownTraceRequest(state, own);
+  const task = own.task;
   const preset = state.trained ? catalog.presetFor(task.id, state.cell) : null;
   const request = { seed: state.seed, teacher_forcing: state.teacherForcing };
   if (preset) {

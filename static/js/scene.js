@@ -4,6 +4,7 @@
 
 import { shortName } from "./catalog.js";
 import { cellOf } from "./cells.js";
+import { reading, short, visible } from "./format.js";
 import { gradientRange, limitsOf } from "./scales.js";
 
 /** The index of the largest value: the predicted class. */
@@ -11,6 +12,21 @@ export function argmax(values) {
   let best = 0;
   for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
   return best;
+}
+
+/** The indices of the n largest values, largest first (ties: the lower index first). */
+export function topClasses(values, n) {
+  return [...values.keys()].sort((a, b) => values[b] - values[a] || a - b).slice(0, n);
+}
+
+/** Class k of a trace's output as it can be seen ("␣" for your text's space; "class 2" without a vocabulary). */
+export function classLabel(trace, k) {
+  return trace.output_vocab ? visible(trace.output_vocab[k]) : `class ${k}`;
+}
+
+/** A file of the drawn view: unroll-<topology>-<cell>-seed<seed>.<ext>, as the API names its script. */
+export function exportName(scene, ext) {
+  return `unroll-${scene.trace.topology}-${scene.trace.cell}-seed${scene.request?.seed ?? 0}.${ext}`;
 }
 
 /** How many numbers the parameters hold (every array element counted once). */
@@ -23,6 +39,16 @@ export function paramCount(params) {
   };
   visit(params);
   return n;
+}
+
+/**
+ * A value the network reads or writes in the data's own units: a series is read normalised, so
+ * its value is mean + std·v (docs/api.md, "series"); any other trace's values are its own.
+ */
+export function unitsOf(trace) {
+  if (!trace.normalisation) return (v) => v;
+  const { mean, std } = trace.normalisation;
+  return (v) => mean + std * v;
 }
 
 /**
@@ -49,6 +75,10 @@ export function sceneOf(trace, catalog, extras = {}) {
     gradient: gradientRange(trace),
     best: trace.steps.map((s) => (s.p ? argmax(s.p) : null)),
     outputs,
+    forwardOnly: trace.loss === null, // no target at all: no loss, no backward pass (own data)
+    units: unitsOf(trace),
+    /** A value's label in the data's units: a series' as a reading (2152), any other short (0.123). */
+    valueText: trace.normalisation ? (v) => reading(unitsOf(trace)(v)) : (v, digits = 3) => short(v, digits),
     decoderStart: trace.steps.findIndex((s) => s.role === "decoder"),
     params: paramCount(trace.params),
     title: `${shortName(topology)} · ${cell.label} · H = ${trace.hidden_size} · T = ${T}${extras.rho == null ? "" : ` · ρ = ${extras.rho}`}`,

@@ -4,10 +4,11 @@
 // testable surface").
 
 import { svg } from "./dom.js";
-import { fixed, short, sub } from "./format.js";
-import { chipShape, classRow, valueY } from "./layout.js";
+import { fixed, short, sub, visible } from "./format.js";
+import { chipShape, classRow, VALUE_DOTS, valueY } from "./layout.js";
 import { valueColor } from "./scales.js";
-import { argmax } from "./scene.js";
+import { argmax, classLabel } from "./scene.js";
+import { manyClasses, manyValues } from "./stage-distribution.js";
 
 /** An arrow from (x1, y1) to (x2, y2) with the shared arrowhead marker. */
 export function arrow(x1, y1, x2, y2, attrs = {}) {
@@ -24,11 +25,12 @@ export function weightLabel(name, key, x, y, anchor, focusable) {
   });
 }
 
-/** The lines a step's input chip shows: its token, or up to two of its numbers. */
-export function chipLines(step, known) {
+/** The lines a step's input chip shows: its token (as it can be seen), or up to two of its
+ * numbers, written by `valueText` (scene.js: in the data's units). */
+export function chipLines(step, known, valueText = short) {
   if (!known) return ["?"];
-  if (step.x_label !== null) return [step.x_label];
-  const lines = step.x.slice(0, 2).map((v) => short(v, 2));
+  if (step.x_label !== null) return [visible(step.x_label)];
+  const lines = step.x.slice(0, 2).map((v) => valueText(v, 2));
   if (step.x.length > 2) lines[1] += " …";
   return lines;
 }
@@ -50,9 +52,9 @@ const SOURCE_WORDS = {
 function inputChip(ctx, step, revealed) {
   const { layout, source, scene, textWidth } = ctx;
   const known = revealed || source !== "fed";
-  const lines = chipLines(step, known);
+  const lines = chipLines(step, known, scene.valueText);
   const shape = chipShape(layout, lines, textWidth);
-  const exact = step.x_label ?? step.x.map(String).join(", ");
+  const exact = step.x_label !== null ? visible(step.x_label) : step.x.map((v) => String(scene.units(v))).join(", ");
   return svg("g", { class: `input-chip source-${source}` }, [
     svg("rect", { x: shape.x, y: shape.y, width: shape.width, height: shape.height, rx: shape.rx }),
     ...lines.map((line, i) => svg("text", {
@@ -99,12 +101,11 @@ function hiddenStrip(ctx, step, revealed) {
   return group;
 }
 
-function className(scene, k) {
-  return scene.trace.output_vocab ? scene.trace.output_vocab[k] : `class ${k}`;
-}
+const className = (scene, k) => classLabel(scene.trace, k);
 
 function classBars(ctx, step, box) {
   const { scene } = ctx;
+  if (ctx.layout.output.rows < step.p.length) return manyClasses(ctx, step, box);
   const best = scene.best[step.t];
   const group = svg("g", { class: "class-bars" });
   step.p.forEach((p, k) => {
@@ -125,35 +126,51 @@ function classBars(ctx, step, box) {
   return group;
 }
 
+/** What a value's tooltip says: in a series' own units too, beside the network's number. */
+function valueLabel(scene, what, v) {
+  return scene.trace.normalisation ? `${what} (${scene.valueText(v)} in the series' units), the network's value` : what;
+}
+
 function valueDots(ctx, step, box) {
-  const limit = ctx.scene.limits.y;
+  const { scene } = ctx;
+  if (step.y.length > VALUE_DOTS) return manyValues(ctx, step, box);
+  const limit = scene.limits.y;
   const zero = valueY(box, 0, limit);
   const group = svg("g", { class: "value-dots" }, [
     svg("line", { class: "value-zero", x1: box.x + 4, x2: box.x + box.width - 4, y1: zero, y2: zero }),
   ]);
   step.y.forEach((value, dim) => {
-    const target = step.target[dim];
+    const target = step.target?.[dim] ?? null; // null: no target is known (own data)
     const dx = step.y.length > 1 ? (dim - (step.y.length - 1) / 2) * 14 : 0;
-    group.append(
-      svg("path", {
+    if (target !== null) {
+      group.append(svg("path", {
         class: "target-diamond", d: `M${dx},${valueY(box, target, limit) - 6} l6,6 l-6,6 l-6,-6 z`,
-        "data-label": `target at t = ${step.t}`, "data-value": String(target),
-      }),
-      svg("circle", {
-        class: "prediction", cx: dx, cy: valueY(box, value, limit), r: 5,
-        "data-y": "", "data-t": step.t, "data-dim": dim, "data-value": String(value), "data-label": `ŷ at t = ${step.t}`,
-      }),
-    );
+        "data-label": valueLabel(scene, `target at t = ${step.t}`, target), "data-value": String(target),
+      }));
+    }
+    group.append(svg("circle", {
+      class: "prediction", cx: dx, cy: valueY(box, value, limit), r: 5,
+      "data-y": "", "data-t": step.t, "data-dim": dim, "data-value": String(value),
+      "data-label": valueLabel(scene, `ŷ at t = ${step.t}`, value),
+    }));
   });
   return group;
 }
 
-/** Under an output: the predicted class, ✓ or ✗ against the target; or ŷ for a value. */
+/** Under an output: the predicted class, ✓ or ✗ against the target (none without one); or ŷ for a
+ * value, in the data's units. */
 function verdict(ctx, step) {
   const { scene, layout, textWidth } = ctx;
   const y = layout.output.verdictY;
-  if (!step.p) return svg("text", { class: "verdict", x: 0, y, "text-anchor": "middle", text: `ŷ ${short(step.y[0])}` });
+  if (!step.p) {
+    const more = step.y.length > 1 ? ", …" : ""; // the first of several values (the inspector lists them)
+    return svg("text", { class: "verdict", x: 0, y, "text-anchor": "middle", text: fit(textWidth, `ŷ ${scene.valueText(step.y[0])}${more}`, layout.column - 6) });
+  }
   const best = scene.best[step.t];
+  if (step.target === null) {
+    return svg("text", { class: "verdict", x: 0, y, "text-anchor": "middle", text: fit(textWidth, className(scene, best), layout.column - 6) }, [
+      svg("title", { text: `predicted ${className(scene, best)}; no target is known here` })]);
+  }
   const right = best === step.target;
   const text = fit(textWidth, `${className(scene, best)} ${right ? "✓" : "✗"}`, layout.column - 6);
   return svg("text", { class: `verdict ${right ? "right" : "wrong"}`, x: 0, y, "text-anchor": "middle", text }, [
@@ -163,15 +180,16 @@ function verdict(ctx, step) {
 function output(ctx, step, focusable) {
   const { layout, key, textWidth } = ctx;
   const { outputBox: box, outputArrow, whyLabel } = layout.shapes;
-  const loss = `loss ${fixed(step.loss, 3)}`;
+  const loss = step.loss === null ? "no target" : `loss ${fixed(step.loss, 3)}`;
+  const lossShort = step.loss === null ? "–" : fixed(step.loss, 3);
   return svg("g", { class: "output" }, [
     svg("rect", { class: `output-box${step.p ? "" : " values"}`, ...box, rx: 6 }),
     step.p ? classBars(ctx, step, box) : valueDots(ctx, step, box),
     verdict(ctx, step),
     svg("text", {
       class: "loss", x: 0, y: layout.output.lossY, "text-anchor": "middle",
-      text: textWidth(loss) * 0.78 <= layout.column - 6 ? loss : fixed(step.loss, 3),
-    }, [svg("title", { text: `loss at t = ${step.t}: ${step.loss}` })]),
+      text: textWidth(loss) * 0.78 <= layout.column - 6 ? loss : lossShort,
+    }, [svg("title", { text: step.loss === null ? `no target at t = ${step.t}, so no loss` : `loss at t = ${step.t}: ${step.loss}` })]),
     arrow(0, outputArrow.y1, 0, outputArrow.y2, { class: "link link-output", "data-weight-key": key("W_hy") }),
     weightLabel("W_hy", key("W_hy"), whyLabel.x, whyLabel.y, "start", focusable),
   ]);
@@ -219,7 +237,7 @@ function readout(ctx, step) {
  */
 export function drawColumn(ctx, step, revealed, focusable) {
   const { layout } = ctx;
-  const chip = chipShape(layout, chipLines(step, revealed || ctx.source !== "fed"), ctx.textWidth);
+  const chip = chipShape(layout, chipLines(step, revealed || ctx.source !== "fed", ctx.scene.valueText), ctx.textWidth);
   const group = svg("g", {
     class: `column role-${step.role}${revealed ? " revealed" : " future"}`,
     "data-step": step.t, "data-role": step.role,

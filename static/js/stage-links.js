@@ -5,7 +5,8 @@
 
 import { svg } from "./dom.js";
 import { short } from "./format.js";
-import { blocks, chipShape, inputSource, linkShape, valueY } from "./layout.js";
+import { blocks, chipShape, classRow, inputSource, linkShape, spectrumShape, VALUE_DOTS, valueY } from "./layout.js";
+import { classLabel } from "./scene.js";
 import { arrow, chipLines, weightLabel } from "./stage-column.js";
 
 /** The weight key a step's copy of `name` lights: W_hh, or encoder.W_hh for seq2seq. */
@@ -34,18 +35,28 @@ export function drawBack({ layout, scene }, playhead) {
   if (layout.output.height) labels.push(["outputs y", layout.output.y - 4 + (scene.kind === "regression" ? 16 : 0), "row-output"]);
   for (const [text, y, cls] of labels) nodes.push(svg("text", { class: `row-label ${cls}`, x: 8, y, text }));
   const vocab = scene.trace.output_vocab;
-  if (layout.output.height && vocab && layout.output.named) {
-    const rowHeight = (layout.output.height - 8) / vocab.length;
-    vocab.forEach((name, k) => nodes.push(svg("text", {
-      class: "class-name", x: layout.gutter - 4, y: layout.output.y + 4 + rowHeight * (k + 0.5) + 4, "text-anchor": "end", text: name,
-    })));
-    nodes.push(svg("text", { class: "gutter-note", x: layout.gutter - 4, y: layout.output.verdictY, "text-anchor": "end", text: "▸ target" }));
-  } else if (layout.output.height && !vocab) { // a regression's value axis
+  const { rows, spectrum } = layout.output;
+  const gutterText = (text, y, cls = "class-name") => svg("text", { class: cls, x: layout.gutter - 4, y, "text-anchor": "end", text });
+  if (layout.output.height && vocab && rows < vocab.length) { // many classes: the top few, then all of them
+    const box = layout.shapes.outputBox;
+    const first = classRow(box, 0, rows, 0, spectrum);
+    const strip = spectrumShape(box, spectrum);
+    nodes.push(gutterText(`top ${rows}`, first.y + first.height * 0.8), gutterText(`all ${vocab.length}`, strip.y + strip.height + 2),
+      gutterText("▸ target", layout.output.verdictY, "gutter-note"));
+  } else if (layout.output.height && vocab) {
+    if (layout.output.named) { // their names, when the rows are tall enough for them
+      const rowHeight = (layout.output.height - 8) / vocab.length;
+      vocab.forEach((_, k) => nodes.push(gutterText(classLabel(scene.trace, k), layout.output.y + 4 + rowHeight * (k + 0.5) + 4)));
+      nodes.push(gutterText("▸ target", layout.output.verdictY, "gutter-note"));
+    }
+  } else if (layout.output.height && scene.trace.output_size > VALUE_DOTS) { // two strips: ŷ and the target
+    const box = layout.shapes.outputBox;
+    nodes.push(gutterText(`${scene.trace.output_size} values`, box.y + 30), gutterText("ŷ | target", box.y + 46),
+      gutterText(`±${short(scene.limits.y, 2)}`, box.y + 62));
+  } else if (layout.output.height) { // a value axis, in the data's own units (a series: mean + std·y)
     const box = layout.shapes.outputBox;
     const limit = scene.limits.y;
-    for (const v of [limit, 0, -limit]) {
-      nodes.push(svg("text", { class: "class-name", x: layout.gutter - 4, y: valueY(box, v, limit) + 4, "text-anchor": "end", text: short(v, 2) }));
-    }
+    for (const v of [limit, 0, -limit]) nodes.push(gutterText(scene.valueText(v, 2), valueY(box, v, limit) + 4));
   }
   return [...nodes, ...titles];
 }
@@ -56,10 +67,10 @@ function waveLines({ layout, scene }, revealedUpTo) {
   const limit = scene.limits.y;
   const steps = scene.trace.steps;
   const points = (pick) => layout.columns
-    .filter((c) => steps[c.t].y !== null && c.t <= revealedUpTo)
+    .filter((c) => steps[c.t].y !== null && c.t <= revealedUpTo && pick(steps[c.t]) !== null)
     .map((c) => `${c.x},${valueY(box, pick(steps[c.t]), limit)}`).join(" ");
   return [
-    svg("polyline", { class: "wave-target", points: points((s) => s.target[0]) }),
+    svg("polyline", { class: "wave-target", points: points((s) => s.target?.[0] ?? null) }),
     svg("polyline", { class: "wave-prediction", points: points((s) => s.y[0]) }),
   ];
 }
@@ -89,7 +100,7 @@ export function drawLinks(ctx, playhead) {
     const nextStep = steps[next.t];
     const lit = next.t <= revealedUpTo ? " lit" : "";
     const fed = inputSource(scene.feedsBack, nextStep, next.t) === "fed" && step.y !== null;
-    const nextChipWidth = fed ? chipShape(layout, chipLines(nextStep, next.t <= revealedUpTo), textWidth).width : 0;
+    const nextChipWidth = fed ? chipShape(layout, chipLines(nextStep, next.t <= revealedUpTo, scene.valueText), textWidth).width : 0;
     const link = linkShape(layout, col, next, { fed, nextChipWidth });
     if (step.role === "encoder" && nextStep.role === "decoder" && layout.context) {
       const mid = (layout.context.x0 + layout.context.x1) / 2;
@@ -114,6 +125,6 @@ export function drawLinks(ctx, playhead) {
     lines.push(arrow(last.x + shapes.edges.right + 2, hidden.mid, layout.width - 4, hidden.mid, { class: "link link-recurrent" }));
     labels.push(svg("text", { class: "window-note", x: layout.width - 6, y: hidden.mid + 5 + layout.input.lineHeight * 1.2, "text-anchor": "end", text: `${scene.T - 1 - last.t} later ▶` }));
   }
-  if (scene.kind === "regression") lines.push(...waveLines(ctx, revealedUpTo));
+  if (scene.kind === "regression" && scene.trace.output_size === 1) lines.push(...waveLines(ctx, revealedUpTo));
   return { lines, labels };
 }

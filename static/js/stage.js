@@ -3,8 +3,9 @@
 // backward pass are redrawn on every move (a few dozen elements). Geometry is layout.js's.
 
 import { replaceChildren, svg } from "./dom.js";
-import { inputSource, stageLayout } from "./layout.js";
-import { drawColumn } from "./stage-column.js";
+import { classRows, inputSource, stageLayout } from "./layout.js";
+import { classLabel } from "./scene.js";
+import { chipLines, drawColumn } from "./stage-column.js";
 import { drawGradients } from "./stage-gradients.js";
 import { drawBack, drawLinks, weightKey } from "./stage-links.js";
 import { textMeasurer } from "./text-measure.js";
@@ -24,14 +25,26 @@ function markers() {
   ]);
 }
 
+const TOP_CLASS_TEXT = 0.75; // em of a top class's label ("e 0.31"), in static/css/own-data.css
+const ROW_LABEL = 0.85; // em of a row label ("outputs y") and
+const CLASS_NAME = 0.8; // of a gutter's class name or axis label, in static/css/unroll.css
+const BOLD = 1.12; // how much wider bold type is than the measured regular, at most
+
 /** The widths text needs, once per scene and font: the narrowest column, the row labels' gutter. */
 function textRoom(scene, textWidth) {
   const { trace } = scene;
-  const tokens = [...(trace.input_vocab ?? []), ...(trace.output_vocab ?? []), "<start>"];
-  const numbers = scene.kind === "regression" || !trace.input_vocab ? ["−0.00"] : [];
+  const labels = (vocab) => (vocab ?? []).map((_, k) => classLabel({ output_vocab: vocab }, k));
+  const tokens = [...labels(trace.input_vocab), ...labels(trace.output_vocab), "<start>"];
+  const numbers = scene.kind === "regression" || !trace.input_vocab
+    ? ["−0.00", ...trace.steps.flatMap((s) => chipLines(s, true, scene.valueText))] : [];
+  const many = trace.output_vocab && classRows(trace.output_size) < trace.output_size;
+  const topClass = many ? Math.max(...labels(trace.output_vocab).map((c) => textWidth(`${c} 0.00`))) * TOP_CLASS_TEXT + 10 : 0;
+  // A value axis's labels stand right of "outputs y" on the same line: room for both.
+  const axis = scene.kind === "regression" ? [1, 0, -1].map((u) => textWidth(scene.valueText(u * scene.limits.y, 2))) : [0];
   return {
-    minColumn: Math.max(...[...tokens, ...numbers].map(textWidth)) + 22,
-    gutter: Math.max(...[...GUTTER_LABELS, ...(trace.output_vocab ?? [])].map(textWidth)) + 16,
+    minColumn: Math.max(topClass, ...[...tokens, ...numbers].map(textWidth)) + 22,
+    gutter: Math.max(...[...GUTTER_LABELS, ...labels(trace.output_vocab)].map(textWidth),
+      textWidth("outputs y") * ROW_LABEL * BOLD + Math.max(...axis) * CLASS_NAME + 12) + 16,
   };
 }
 

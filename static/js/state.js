@@ -3,6 +3,7 @@
 // table is built from the server's catalog, so its ranges are the API's. No DOM.
 
 import { CELLS } from "./cells.js";
+import { DATA_IDS, SERIES_SOURCES, TEXT_SOURCES } from "./own-data.js";
 
 export const SPEEDS = [0.5, 1, 2, 4];
 
@@ -24,9 +25,11 @@ const oneOf = (values) => ({
 const flag = { parse: (text) => ({ 1: true, 0: false })[text], write: (v) => (v ? "1" : "0") };
 const text = (max) => ({ parse: (t) => t.slice(0, max), write: String });
 
-/** Fields that change the trace (the others change only the view). */
+/** Fields that change the trace (the others change only the view). The last five are your own
+ * data, which no link carries (docs/page.md, "What a link carries"). */
 export const TRACE_FIELDS = ["topology", "cell", "trained", "hiddenSize", "length", "seed", "recurrentScale",
-  "teacherForcing", "inputs"];
+  "teacherForcing", "inputs", "data", "passage", "seriesSource", "ownText", "ownSeries", "model", "modelInputs",
+  "modelTargets"];
 
 /**
  * The URL table for a catalog: name is the state's field, key its name in the URL, default what
@@ -45,6 +48,9 @@ export function urlTable(catalog) {
     { name: "recurrentScale", key: "rho", default: null, ...number(limits.recurrent_scale.min, limits.recurrent_scale.max) },
     { name: "teacherForcing", key: "tf", default: false, ...flag },
     { name: "inputs", key: "in", default: null, ...text(steps * (limits.token_characters + 1)) },
+    { name: "data", key: "data", default: "task", ...oneOf(DATA_IDS) },
+    { name: "passage", key: "text", default: "alice", ...oneOf(TEXT_SOURCES) },
+    { name: "seriesSource", key: "series", default: "sample", ...oneOf(SERIES_SOURCES) },
     { name: "phase", key: "phase", default: "forward", ...oneOf(["forward", "backward"]) },
     { name: "t", key: "t", default: 0, ...integer(0, steps - 1) },
     { name: "speed", key: "speed", default: 1, ...oneOf(SPEEDS) },

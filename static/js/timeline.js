@@ -7,12 +7,13 @@ import { playheadAt, positionOf } from "./playhead.js";
 export function createTimeline(root, { onSeek }) {
   const windowBox = el("div", { class: "track-window", "aria-hidden": "true" });
   const handle = el("div", { class: "track-handle", "data-playhead": "" });
+  const backwardLabel = el("span", { text: "backward" });
   const track = el("div", {
     class: "track", role: "slider", tabindex: 0, "aria-label": "Playhead: time step and pass",
     "aria-valuemin": 0, "aria-valuemax": 1, "aria-valuenow": 0, "aria-valuetext": "forward pass, step t = 0",
   }, [
     el("div", { class: "track-forward" }, [el("span", { text: "forward" })]),
-    el("div", { class: "track-backward" }, [el("span", { text: "backward" })]),
+    el("div", { class: "track-backward" }, [backwardLabel]),
     windowBox, handle,
   ]);
   root.replaceChildren(track);
@@ -37,6 +38,10 @@ export function createTimeline(root, { onSeek }) {
   function update({ scene, playhead, state, changed }) {
     if (!scene || !["scene", "t", "phase", "stageWindow"].some((k) => changed.has(k))) return;
     T = scene.T;
+    if (changed.has("scene")) { // a forward-only trace has no backward pass to scrub to
+      track.classList.toggle("forward-only", scene.forwardOnly);
+      backwardLabel.textContent = scene.forwardOnly ? "no loss" : "backward";
+    }
     const position = positionOf(playhead, T);
     const pct = (k) => `${(100 * k) / (2 * T)}%`;
     handle.style.left = pct(position + 0.5);

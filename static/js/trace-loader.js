@@ -4,6 +4,7 @@
 
 import { ApiError, fetchTrace } from "./api.js";
 import { clampPlayhead } from "./playhead.js";
+import { ownDataOf } from "./own-data.js";
 import { traceRequest, weightsApply } from "./requests.js";
 import { sceneOf } from "./scene.js";
 import { TRACE_FIELDS } from "./state.js";
@@ -53,12 +54,13 @@ export function createTraceLoader(store, catalog) {
         },
       });
       if (inFlight !== mine) return;
-      const weightsNote = request.preset ? "trained weights"
+      const own = ownDataOf(state, catalog);
+      const weightsNote = request.preset ? "trained weights" : own.id !== "task" ? own.source
         : weightsApply(state.weights, state) ? `weights from ${state.weights.name}` : null;
       const rho = request.params || request.preset ? null : request.recurrent_scale;
-      const scene = sceneOf(trace, catalog, { weightsNote, rho });
+      const scene = sceneOf(trace, catalog, { weightsNote, rho, request });
       const now = store.state;
-      store.patch({ scene, drawn, status: { kind: "ready" }, ...clampPlayhead({ phase: now.phase, t: now.t }, scene.T) });
+      store.patch({ scene, drawn, status: { kind: "ready" }, ...clampPlayhead({ phase: now.phase, t: now.t }, scene.T, scene.forwardOnly) });
     } catch (error) {
       if (mine.signal.aborted) return;
       store.patch({ status: failureStatus(error, state) });

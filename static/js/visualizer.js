@@ -1,12 +1,13 @@
 // The visualizer page (`/`): its store, its views and the wiring between them. Everything drawn
 // comes from the API's answers through the store; views import no other view.
 
-import { fetchCatalog, fetchLessons } from "./api.js";
+import { exportPytorch, fetchCatalog, fetchLessons, sentBody } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { CELLS, cellOf } from "./cells.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
+import { createExportsPanel } from "./exports-panel.js";
 import { createHeader } from "./header.js";
 import { createInspector } from "./inspector.js";
 import { createIntro } from "./intro.js";
@@ -15,7 +16,12 @@ import { createLegend } from "./legend.js";
 import { createLessonLoader } from "./lesson-loader.js";
 import { createLessonMenu } from "./lesson-menu.js";
 import { createLessonPlayer } from "./lesson-player.js";
+import { createModelLoader } from "./model-loader.js";
+import { createModelPanel } from "./model-panel.js";
 import { createNotices } from "./notices.js";
+import { ownDataOf } from "./own-data.js";
+import { keepOwnData, keptOwnData } from "./own-keep.js";
+import { createOwnPanel } from "./own-panel.js";
 import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
 import { clampPlayhead } from "./playhead.js";
@@ -53,7 +59,7 @@ async function loadWeights(store, catalog, file) {
 }
 
 /** The page's views other than the shell and the notices, in the order they are drawn. */
-function createViews(store, catalog, player, { lessons, shipped }) {
+function createViews(store, catalog, player, { lessons, shipped, models }) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
   return [
     createLessonPlayer({
@@ -87,6 +93,11 @@ function createViews(store, catalog, player, { lessons, shipped }) {
       onInputsDone: () => $("stage").focus(),
       onWeightsFile: (file) => loadWeights(store, catalog, file),
     }),
+    createOwnPanel($("own-data"), { catalog, onChange: (patch) => store.patch(patch) }),
+    createModelPanel($("own-model"), {
+      catalog, onFile: (file) => models.load(file), onChange: (patch) => store.patch(patch), onInputsDone: () => $("stage").focus(),
+    }),
+    createExportsPanel($("exports"), { stage: $("stage"), sentBody, fetchScript: (request) => exportPytorch(request) }),
     createHeader({ title: $("stage-title"), summary: $("stage-summary"), hint: $("stage-hint"), status: $("stage-status") }),
     createLegend($("legend")),
     createStage($("stage"), {
@@ -96,13 +107,14 @@ function createViews(store, catalog, player, { lessons, shipped }) {
     }),
     createPlayerBar({
       home: $("btn-home"), back: $("btn-back"), play: $("btn-play"), forward: $("btn-forward"), end: $("btn-end"),
-      backward: $("btn-backward"), speed: $("speed"), text: $("playhead-text"),
+      backward: $("btn-backward"), backwardReason: $("backward-reason"), speed: $("speed"), text: $("playhead-text"),
     }, { player, onSpeed: (speed) => store.patch({ speed }) }),
     createTimeline($("timeline"), { onSeek: (playhead) => player.seek(playhead) }),
     createCharts({
       heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"), onSeek: seek,
     }),
-    createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") }, { catalog }),
+    createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
+      { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
     createInspector($("step-details")),
     createAnnouncer($("announce")),
   ];
@@ -165,11 +177,14 @@ async function start() {
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null, lesson: null, lessonNote: null, lessonError: null,
+    ...keptOwnData(), modelStatus: null, keepError: null, refused: null, // your own data (own-data.js)
   });
+  keepOwnData(store);
   const player = createPlayer(store);
   const shell = createShell(store);
   const lessons = createLessonLoader(store, table, { onError: (message) => store.patch({ lessonError: message }) });
-  const views = [shell, notices, ...createViews(store, catalog, player, { lessons, shipped })];
+  const models = createModelLoader(store, catalog);
+  const views = [shell, notices, ...createViews(store, catalog, player, { lessons, shipped, models })];
   const render = (changed) => {
     const { scene, phase, t } = store.state;
     // While a view's new trace loads, its playhead may be past the drawn one's end: views see it

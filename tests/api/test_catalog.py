@@ -71,6 +71,7 @@ def test_limits_are_the_engines(client):
     assert data["seconds"] == {"above": 0, "max": config.MAX_SECONDS}
     assert data["timesteps"] == config.MAX_TIMESTEPS == 500
     assert data["body_bytes"] == config.MAX_BODY == 16 * 1024 * 1024
+    assert (data["text_characters"], data["text_vocab"], data["series_values"]) == (20_000, 96, 5_000)
 
 
 def test_topologies_say_which_feed_their_output_back(client):

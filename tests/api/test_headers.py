@@ -25,6 +25,15 @@ def test_the_policy_allows_scripts_from_our_origin_only():
     assert directives["frame-ancestors"] == "'none'"
 
 
+def test_the_policy_lets_the_page_export_its_picture_and_nothing_more():
+    """The PNG export draws the stage's SVG from a blob: URL on a canvas (static/js/svg-export.js);
+    images may come from blob: and data:, scripts, styles and connections never do."""
+    directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
+    assert "blob:" in directives["img-src"].split()
+    for name in ("script-src", "style-src", "connect-src", "default-src"):
+        assert not {"blob:", "data:"} & set(directives[name].split()), name
+
+
 def test_the_early_413_carries_them_too(client):
     response = client.post("/api/trace", content=b"{}",
                            headers={"content-type": "application/json", "content-length": str(17 << 20)})
