@@ -13,13 +13,13 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"axes", "cells", "catalog", "format", "lab-data", "layout", "lessons", "own-data", "own-parse", "passages",
+    "pure": {"axes", "cells", "catalog", "format", "hints", "lab-data", "layout", "lessons", "own-data", "own-parse", "passages",
              "playhead", "requests", "scales", "scene", "state", "store", "wire-format"},
     "http": {"api"},
     "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-distribution", "stage-gradients",
                 "stage-links", "svg-export", "text-measure", "tooltip"},
-    "controllers": {"lab-loader", "lesson-loader", "model-loader", "own-keep", "player", "trace-loader", "url-sync"},
-    "views": {"announcer", "charts", "controls", "exports-panel", "header", "inspector", "intro", "lab-chart",
+    "controllers": {"compare-loader", "lab-loader", "lesson-loader", "model-loader", "own-keep", "player", "trace-loader", "url-sync"},
+    "views": {"announcer", "charts", "compare", "controls", "exports-panel", "header", "inspector", "intro", "lab-chart",
               "lab-controls", "lab-readout", "legend", "lesson-menu", "lesson-player", "model-panel", "notices",
               "own-panel", "page-shell", "player-bar", "stage", "timeline", "topology-picker"},
     "pages": {"lab", "learn", "visualizer"},

@@ -6,8 +6,9 @@ import { el, replaceChildren } from "./dom.js";
 import { fixed, visible } from "./format.js";
 import { CELLS } from "./cells.js";
 import { ownDataOf } from "./own-data.js";
+import { gradientHint } from "./hints.js";
 import { radioGroup } from "./radio-group.js";
-import { givenLength, inputsText, weightsApply } from "./requests.js";
+import { comparable, givenLength, inputsText, weightsApply } from "./requests.js";
 import { TRACE_FIELDS } from "./state.js";
 
 /** A whole number typed in a field, clamped to [lo, hi]; null when the field is empty or not one. */
@@ -127,8 +128,21 @@ export function createControls(root, { catalog, onChange, onInputsDone, onWeight
   }
 
   /** Show a state, and the scene drawn for it (null while none has arrived). */
+  const compareInput = part("compare-input");
+  const compare = () => onChange({ compareWith: compareInput.value.trim() || null });
+  part("compare-apply").addEventListener("click", compare);
+  compareInput.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      compare();
+    }
+  });
+
   function update({ scene, state, changed }) {
     if (changed.has("status")) reflectStatus(state);
+    if (changed.has("scene")) part("compare").hidden = !comparable(scene);
+    if (changed.has("compareWith") && document.activeElement !== compareInput) compareInput.value = state.compareWith ?? "";
+    if (changed.has("scene") && scene) part("gradient-hint").textContent = `Drawn now: ${gradientHint(scene)}`;
     if (!["scene", "weights", "weightsError", ...TRACE_FIELDS].some((k) => changed.has(k))) return;
     cells.set(state.cell);
     const topology = catalog.topology(state.topology);

@@ -121,3 +121,8 @@ export function savedWeights(text, name, catalog) {
     config: Object.fromEntries(fields.map((f) => [f, config[f]])),
   };
 }
+
+/** Whether a drawn scene's input can be compared with another: words of a task of its own. */
+export function comparable(scene) {
+  return Boolean(scene?.task?.input_vocab && !scene.task.reads?.length && scene.request);
+}

@@ -48,6 +48,7 @@ export function urlTable(catalog) {
     { name: "recurrentScale", key: "rho", default: null, ...number(limits.recurrent_scale.min, limits.recurrent_scale.max) },
     { name: "teacherForcing", key: "tf", default: false, ...flag },
     { name: "inputs", key: "in", default: null, ...text(steps * (limits.token_characters + 1)) },
+    { name: "compareWith", key: "vs", default: null, ...text(steps * (limits.token_characters + 1)) },
     { name: "data", key: "data", default: "task", ...oneOf(DATA_IDS) },
     { name: "passage", key: "text", default: "alice", ...oneOf(TEXT_SOURCES) },
     { name: "seriesSource", key: "series", default: "sample", ...oneOf(SERIES_SOURCES) },

@@ -14,7 +14,7 @@ export function syncUrl(store, table) {
     if (!state.drawn) return; // nothing drawn yet: the link stays as it was opened
     history.replaceState(null, "", `${location.pathname}${serializeState(table, { ...state, ...state.drawn })}${location.hash}`);
   };
-  const watched = ["drawn", "phase", "t", "speed", "presenting", "lessonId", "lessonStep"];
+  const watched = ["drawn", "phase", "t", "speed", "presenting", "lessonId", "lessonStep", "compareWith"];
   store.subscribe((changed, state) => {
     if (!watched.some((k) => changed.has(k)) && !TRACE_FIELDS.some((k) => changed.has(k))) return;
     if (state.playing) {

@@ -6,6 +6,8 @@ import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { CELLS, cellOf } from "./cells.js";
 import { createCharts } from "./charts.js";
+import { createCompare } from "./compare.js";
+import { createCompareLoader } from "./compare-loader.js";
 import { createControls } from "./controls.js";
 import { createExportsPanel } from "./exports-panel.js";
 import { createHeader } from "./header.js";
@@ -115,6 +117,8 @@ function createViews(store, catalog, player, { lessons, shipped, models }) {
     }),
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
       { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
+    createCompare({ root: $("compare"), words: $("compare-words"), grid: $("compare-grid"), top: $("compare-top"),
+      close: $("compare-close") }, { onClose: () => store.patch({ compareWith: null }) }),
     createInspector($("step-details")),
     createAnnouncer($("announce")),
   ];
@@ -176,7 +180,7 @@ async function start() {
   const store = createStore({
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
-    weights: null, weightsError: null, stageWindow: null, lesson: null, lessonNote: null, lessonError: null,
+    weights: null, weightsError: null, stageWindow: null, lesson: null, lessonNote: null, lessonError: null, compared: null,
     ...keptOwnData(), modelStatus: null, keepError: null, refused: null, // your own data (own-data.js)
   });
   keepOwnData(store);
@@ -198,6 +202,7 @@ async function start() {
   render(new Set(Object.keys(store.state)));
   syncUrl(store, table);
   const loader = createTraceLoader(store, catalog);
+  createCompareLoader(store);
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell, lessons);
   attachTooltip($("stage"), $("tooltip"));

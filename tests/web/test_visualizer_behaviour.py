@@ -170,3 +170,42 @@ def test_a_saved_training_opens_from_a_file(page, client, tmp_path):
     page.set_input_files("#weights-file", str(bad))
     page.wait_for_function("() => /is not a saved training/.test(document.getElementById('weights-note').textContent)")
     assert page.console_errors == []
+
+
+def test_the_gradient_hint_says_only_what_the_drawn_trace_does(page, client):
+    """'vanishes' and 'explodes' are computed from the trace they describe."""
+    for query, request, verdict in (
+            ("?topology=many_to_one&len=60&rho=0.5", {"topology": "many_to_one", "length": 60, "recurrent_scale": 0.5}, "vanishes"),
+            ("?topology=many_to_one&cell=rnn-relu&len=60&rho=3", {"topology": "many_to_one", "activation": "relu", "length": 60,
+                                                                "recurrent_scale": 3.0}, "explodes"),
+            ("?topology=many_to_one", {"topology": "many_to_one"}, None)):
+        open_view(page, query)
+        hint = page.text_content("[data-gradient-hint]")
+        norms = [s["dh_norm"] for s in client.post("/api/trace", json=request).json()["steps"]]
+        share = norms[0] / norms[-1]
+        assert ("vanishes" in hint) == (share < 1e-3) and ("explodes" in hint) == (share > 1e3), (hint, share)
+        if verdict:
+            assert verdict in hint
+
+
+def test_two_inputs_compared_unit_by_unit(page, client):
+    first, second = "the film was not good and it was long", "the film was very good and it was long"
+    trace = open_view(page, f"?topology=many_to_one&cell=lstm&trained=1&in={first.replace(' ', '+')}&t=4")
+    assert page.is_hidden("#compare")
+    page.fill("#compare-field", second)
+    page.click("[data-part=compare-apply]")
+    page.wait_for_selector("#compare:not([hidden]) [data-diff]")
+    other = client.post("/api/trace", json={**trace["_request"], "inputs": second.split()}).json()
+    diffs = page.evaluate("() => [...document.querySelectorAll('[data-diff]')].map((e) => ({...e.dataset}))")
+    assert len(diffs) == len(trace["steps"]) * trace["hidden_size"]
+    for d in diffs:
+        t, u = int(d["t"]), int(d["unit"])
+        assert float(d["value"]) == trace["steps"][t]["h"][u] - other["steps"][t]["h"][u]
+    top = [int(u) for u in page.evaluate("() => [...document.querySelectorAll('[data-diff-top]')].map((e) => e.dataset.unit)")]
+    at4 = [abs(trace["steps"][4]["h"][u] - other["steps"][4]["h"][u]) for u in range(trace["hidden_size"])]
+    assert sorted(top) == sorted(sorted(range(len(at4)), key=lambda u: -at4[u])[:3])  # the units that changed most
+    assert "negative and positive" in page.text_content("#compare-words")  # 'not good' against 'very good'
+    assert parse_qs(urlparse(page.url).query)["vs"] == [second]
+    page.click("#compare-close")
+    assert page.is_hidden("#compare") and "vs" not in parse_qs(urlparse(page.url).query)
+    assert page.console_errors == []
