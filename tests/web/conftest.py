@@ -48,5 +48,12 @@ def page(browser, live_url):
 
 
 def screenshot(page, name: str):
+    """Keep a full-page picture of the page in tests/web/screenshots/ to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def keep_picture(name: str, png: bytes):
+    """Keep a PNG the page made (an export) beside the screenshots."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / f"{name}.png").write_bytes(png)

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .conftest import SCREENSHOTS
+from .conftest import keep_picture
 from .test_visualizer import SMALL
 from .unroll_page import drawn, open_view, press, redraw
 
@@ -70,7 +70,7 @@ def test_the_four_exports(page, client, tmp_path, view):
     assert name == f"{base}.png"
     data = path.read_bytes()
     assert png_size(data) == (2 * width, 2 * height)
-    (SCREENSHOTS / f"export-{view}.png").write_bytes(data)
+    keep_picture(f"export-{view}", data)
 
     # JSON: the trace exactly as the API sent it.
     name, path = save(page, "json", tmp_path)
