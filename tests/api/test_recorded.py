@@ -20,7 +20,7 @@ import pytest
 from tests.close import differences
 
 RECORDED = Path(__file__).with_name("recorded.json")
-ADDED_SINCE = {"metric", "feeds_back"}  # fields the answers gained after the recording
+ADDED_SINCE = {"metric", "feeds_back", "training_defaults"}  # fields the answers gained after the recording
 
 STEP_RNN = {"W_ih": [[0.5, -0.3], [0.2, 0.1]], "W_hh": [[0.8, -0.1], [0.3, 0.4]], "b_ih": [0.1, 0.0],
             "b_hh": [-0.2, 0.05]}
