@@ -13,15 +13,16 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"axes", "cells", "catalog", "lab-data", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store",
-             "wire-format"},
+    "pure": {"axes", "cells", "catalog", "generation", "lab-data", "format", "layout", "playhead", "requests", "scales", "scene",
+             "state", "store", "wire-format"},
     "http": {"api"},
     "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
                 "text-measure", "tooltip"},
-    "controllers": {"lab-loader", "player", "trace-loader", "url-sync"},
+    "controllers": {"generator", "lab-loader", "player", "trace-loader", "train-runner", "url-sync"},
     "views": {"announcer", "charts", "controls", "header", "inspector", "intro", "lab-chart", "lab-controls",
               "lab-readout", "legend", "notices", "page-shell",
-              "player-bar", "stage", "timeline", "topology-picker"},
+              "player-bar", "stage", "timeline", "topology-picker", "train-panel", "train-chart", "generate-panel",
+              "live-tabs"},
     "pages": {"lab", "learn", "visualizer"},
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script
 }

@@ -4,7 +4,7 @@
 
 import { ApiError, fetchTrace } from "./api.js";
 import { clampPlayhead } from "./playhead.js";
-import { traceRequest, weightsApply } from "./requests.js";
+import { liveApplies, traceRequest, weightsApply } from "./requests.js";
 import { sceneOf } from "./scene.js";
 import { TRACE_FIELDS } from "./state.js";
 
@@ -30,8 +30,12 @@ export function failureStatus(error, state) {
   return { kind: "failed", message: `Something went wrong: ${error}`, canRetry: true };
 }
 
+/** Fields that change the trace only while weights trained in the page are drawn or apply. */
+const LIVE_FIELDS = ["live", "exampleSeed"];
+
 export function createTraceLoader(store, catalog) {
   let inFlight = null;
+  let usedLive = false; // the last request drew weights trained in the page
 
   async function load() {
     inFlight?.abort();
@@ -39,6 +43,8 @@ export function createTraceLoader(store, catalog) {
     inFlight = mine;
     const state = store.state;
     const request = traceRequest(state, catalog, state.weights);
+    const live = liveApplies(state, catalog);
+    usedLive = live;
     const drawn = Object.fromEntries(TRACE_FIELDS.map((k) => [k, state[k]]));
     const slow = setTimeout(() => store.patch({ status: { kind: "loading", message: "Computing the trace…" } }), SLOW_MS);
     try {
@@ -53,7 +59,7 @@ export function createTraceLoader(store, catalog) {
         },
       });
       if (inFlight !== mine) return;
-      const weightsNote = request.preset ? "trained weights"
+      const weightsNote = request.preset ? "trained weights" : live ? state.live.note
         : weightsApply(state.weights, state) ? `weights from ${state.weights.name}` : null;
       const rho = request.params || request.preset ? null : request.recurrent_scale;
       const scene = sceneOf(trace, catalog, { weightsNote, rho });
@@ -67,8 +73,9 @@ export function createTraceLoader(store, catalog) {
     }
   }
 
-  store.subscribe((changed) => {
-    if (changed.has("weights") || TRACE_FIELDS.some((k) => changed.has(k))) load();
+  store.subscribe((changed, state) => {
+    const liveChanged = LIVE_FIELDS.some((k) => changed.has(k)) && (usedLive || liveApplies(state, catalog));
+    if (changed.has("weights") || liveChanged || TRACE_FIELDS.some((k) => changed.has(k))) load();
   });
   return { load };
 }

@@ -7,11 +7,14 @@ import { makeCatalog } from "./catalog.js";
 import { CELLS, cellOf } from "./cells.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
+import { createGeneratePanel } from "./generate-panel.js";
+import { createGenerator, GENERATION_IDLE } from "./generator.js";
 import { createHeader } from "./header.js";
 import { createInspector } from "./inspector.js";
 import { createIntro } from "./intro.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
+import { createLiveTabs } from "./live-tabs.js";
 import { createNotices } from "./notices.js";
 import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
@@ -24,6 +27,9 @@ import { createTimeline } from "./timeline.js";
 import { attachTooltip } from "./tooltip.js";
 import { createTopologyPicker } from "./topology-picker.js";
 import { createTraceLoader, failureStatus } from "./trace-loader.js";
+import { createTrainChart } from "./train-chart.js";
+import { createTrainPanel } from "./train-panel.js";
+import { createTrainRunner, TRAIN_IDLE } from "./train-runner.js";
 import { syncUrl } from "./url-sync.js";
 
 const $ = (id) => document.getElementById(id);
@@ -49,7 +55,7 @@ async function loadWeights(store, catalog, file) {
 }
 
 /** The page's views other than the shell and the notices, in the order they are drawn. */
-function createViews(store, catalog, player) {
+function createViews(store, catalog, { player, trainer, generator }) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
   return [
     createTopologyPicker($("topology-picker"), {
@@ -79,6 +85,15 @@ function createViews(store, catalog, player) {
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") }, { catalog }),
     createInspector($("step-details")),
     createAnnouncer($("announce")),
+    createLiveTabs($("live"), { catalog }),
+    createTrainPanel($("train"), {
+      catalog, onStart: (recipe) => trainer.start(recipe), onStop: () => trainer.stop(), onNewExample: () => trainer.newExample(),
+    }),
+    createTrainChart($("train-chart")),
+    createGeneratePanel($("generate"), {
+      catalog, onSeed: (seed) => generator.reset(seed), onTemperature: (t) => generator.setTemperature(t),
+      onNext: (count) => generator.next(count), onReset: () => generator.reset(),
+    }),
   ];
 }
 
@@ -138,10 +153,13 @@ async function start() {
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null,
+    live: null, train: TRAIN_IDLE, trainPoints: [], generation: GENERATION_IDLE,
   });
   const player = createPlayer(store);
   const shell = createShell(store);
-  const views = [shell, notices, ...createViews(store, catalog, player)];
+  const trainer = createTrainRunner(store, catalog);
+  const generator = createGenerator(store, catalog);
+  const views = [shell, notices, ...createViews(store, catalog, { player, trainer, generator })];
   const render = (changed) => {
     const frame = { scene: store.state.scene, playhead: { phase: store.state.phase, t: store.state.t }, state: store.state, changed };
     const drawing = views.map((view) => view.update(frame));
@@ -159,6 +177,7 @@ async function start() {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });
   }).observe($("stage"));
   loader.load();
+  trainer.resume();
 }
 
 start();
