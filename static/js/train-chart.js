@@ -15,7 +15,7 @@ export function createTrainChart(root) {
   const accuracyLine = svg("polyline", { class: "train-accuracy" });
   const lossLine = svg("polyline", { class: "train-loss" });
   const points = svg("g", { class: "train-points" });
-  const empty = svg("text", { class: "train-empty", text: "the curve appears here as it trains" });
+  const empty = svg("text", { class: "train-empty", text: "the curve grows here" });
   chart.append(grid, accuracyLine, lossLine, points, empty);
   root.replaceChildren(chart);
 
@@ -128,6 +128,12 @@ export function createTrainChart(root) {
     last = state;
     draw(state, changed.has("presenting"));
   }
+
+  // Its own box changes size without the stage's (a tab shown, presenter mode): follow it.
+  let pending = null;
+  new ResizeObserver(() => {
+    if (pending === null) pending = requestAnimationFrame(() => { pending = null; if (last) draw(last, true); });
+  }).observe(root);
 
   return { update, resize() { if (last) draw(last, true); } };
 }

@@ -28,10 +28,10 @@ function refusal(error) {
   return { message: sentence(`The training failed on the server: ${error.message}`) };
 }
 
+/** The stream's error line as a sentence (its detail names the quantity and the timestep). */
 function errorLine(line) {
-  if (line.step === undefined) return `The training failed on the server (${line.detail}).`;
-  const where = line.timestep === undefined ? "" : ` (timestep ${line.timestep} of an example)`;
-  return `The training diverged at step ${line.step}${where}: ${line.detail}. A smaller learning rate may keep it finite.`;
+  if (line.step === undefined) return sentence(`The training failed on the server: ${line.detail}`);
+  return `${sentence(`The training stopped at step ${line.step} — ${line.detail}`)} A smaller learning rate may keep it finite.`;
 }
 
 export function createTrainRunner(store, catalog) {

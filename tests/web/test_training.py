@@ -259,10 +259,48 @@ def test_failures_each_get_a_clear_sentence(page, client):
     page.route("**/api/train", lambda route: route.fulfill(status=200, content_type="application/x-ndjson", body=lines))
     start(page, steps=10)
     wait_status(page, "error")
-    assert "diverged at step 1" in said(page) and "overflowed float64" in said(page) and "smaller learning rate" in said(page)
+    assert "stopped at step 1 — the network diverged" in said(page) and "overflowed float64" in said(page)
+    assert "smaller learning rate" in said(page)
     page.unroute("**/api/train")
     # Each ended the training; the stage still draws the untrained network and Start works again.
     assert page.is_enabled("[data-train] [data-part=start]") and not page.is_enabled("[data-train] [data-part=stop]")
     screenshot(page, "train-error")
     allowed = (FAILED_RESOURCE.format(status=422), FAILED_RESOURCE.format(status=503), "net::ERR")
     assert [e for e in page.console_errors if not e.startswith(allowed) and "ERR_CONNECTION_REFUSED" not in e] == []
+
+
+def test_the_panels_at_a_projector_in_presenter_mode_and_on_a_phone(page):
+    """1366×768: the panel beside the stage, nothing cut; presenter mode at 1920×1080: every text of
+    both panels at least 24 px; a 390 px phone: one column, nothing wider than the screen."""
+    from pathlib import Path
+
+    text_sizes = (Path(__file__).parent / "text_sizes.js").read_text()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_view(page, "?topology=one_to_many&seed=3")
+    trained = finished_trace(page, lambda: start(page, steps=120))
+    assert trained["_request"]["seed"] == 3
+    panel = page.locator("#live").bounding_box()
+    stage_box = page.locator("#stage").bounding_box()
+    assert panel["x"] >= stage_box["x"] + stage_box["width"] and panel["x"] + panel["width"] <= 1366
+    screenshot(page, "train-1366x768")
+    page.click("[data-live-tab=generate]")
+    page.click("[data-generate] [data-part=more]")
+    page.wait_for_function("() => document.querySelector('[data-generate]').dataset.steps === '10'")
+    screenshot(page, "generate-1366x768")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.body.classList.contains('presenting')")
+    page.wait_for_timeout(200)
+    for tab in ("generate", "train"):
+        page.click(f"[data-live-tab={tab}]")
+        inside = {"live", *page.evaluate("() => [...document.querySelectorAll('#live [id]')].map((e) => e.id)")}
+        sizes = [t for t in page.evaluate(text_sizes) if t["where"] in inside]
+        assert sizes and sizes[0]["px"] >= 24, sizes[:3]
+        screenshot(page, f"{tab}-presenting-1920x1080")
+    page.keyboard.press("f")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.locator("#live").scroll_into_view_if_needed()
+    screenshot(page, "train-phone-390")
+    assert page.console_errors == []
