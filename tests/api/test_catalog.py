@@ -89,7 +89,7 @@ def test_tasks_say_their_training_defaults_which_a_training_uses(client):
     for task, defaults in data.items():
         own = TASK_TRAINING.get(task, TrainSettings())
         assert defaults == {"steps": own.steps, "learning_rate": own.learning_rate, "batch_size": own.batch_size}
-    assert data["reverse"]["batch_size"] == 64 and data["sine_wave"]["learning_rate"] == 0.03
+    assert data["reverse"]["batch_size"] == 88 and data["sine_wave"]["learning_rate"] == 0.03
     config = {"topology": "one_to_many", "hidden_size": 3, "seed": 4, "length": 3}
     defaults = data["sine_wave"]
     left_out = client.post("/api/train", json=config | {"steps": 3}).text.splitlines()
