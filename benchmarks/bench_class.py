@@ -2,8 +2,10 @@
 
 `unroll serve --workers 2` on loopback. Forty trainers send `POST /api/train` at the same moment
 (student k trains topology k mod 5, its default task, the page's default cell and hidden size,
-seed k, the training defaults) and read their streams to the end; meanwhile forty other clients
-ask for a trace every 0.5 s (bench_api.py's classroom: lstm, hidden 32, many_to_many, length 50).
+seed k, the training defaults, `seconds` 120 as the page asks) and read their streams to the end,
+and as the page does, draw each snapshot: a trace with its params, one at a time (a snapshot that
+comes while one is drawn waits, replaced by any newer one); meanwhile forty other clients ask
+for a trace every 0.5 s (bench_api.py's classroom: lstm, hidden 32, many_to_many, length 50).
 
 What it checks: every trainer's first line is `progress` or `queued` with a position (none is
 refused, none hangs: each read has a timeout) and its last is `done`; the traces' p99 latency
@@ -53,9 +55,48 @@ async def chunked_lines(reader):
             yield json.loads(line)
 
 
-async def student(port: int, k: int, start: asyncio.Event, results: list):
-    """One student's Start: the stream read to its end; what its first and last lines were."""
-    body = json.dumps({"topology": TOPOLOGIES[k % len(TOPOLOGIES)], "seed": k}).encode()
+def trace_bytes(port: int, body: dict) -> bytes:
+    data = json.dumps(body).encode()
+    return (f"POST /api/trace HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n").encode() + data
+
+
+class SnapshotDrawer:
+    """The page's drawing of a training's snapshots: one trace at a time, the newest waiting."""
+
+    def __init__(self, port: int, config: dict, latencies: list):
+        self.port, self.config, self.latencies = port, config, latencies
+        self.pending, self.task, self.connection = None, None, None
+
+    def heard(self, line: dict):
+        self.pending = line["params"]
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self.draw())
+
+    async def draw(self):
+        if self.connection is None:
+            self.connection = await asyncio.open_connection("127.0.0.1", self.port)
+        while self.pending is not None:
+            params, self.pending = self.pending, None
+            started = time.monotonic()
+            request = trace_bytes(self.port, self.config | {"params": params})
+            status = await exchange(*self.connection, request)
+            self.latencies.append((status, time.monotonic() - started))
+
+    async def close(self):
+        if self.task is not None:
+            with contextlib.suppress(Exception):
+                await self.task
+        if self.connection is not None:
+            self.connection[1].close()
+
+
+async def student(port: int, k: int, start: asyncio.Event, results: list, snapshot_traces: list):
+    """One student's Start: the stream read to its end, each snapshot drawn; what its first and
+    last lines were."""
+    config = {"topology": TOPOLOGIES[k % len(TOPOLOGIES)], "seed": k}
+    body = json.dumps(config | {"seconds": 120}).encode()
+    drawer = SnapshotDrawer(port, config, snapshot_traces)
     request = (f"POST /api/train HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -72,7 +113,9 @@ async def student(port: int, k: int, start: asyncio.Event, results: list):
                     record["first"], record["first_line_s"] = line["type"], time.monotonic() - pressed
                     record["position"] = line.get("position")
                 record["progress"] += line["type"] == "progress"
-                record["snapshots"] += line["type"] == "snapshot"
+                if line["type"] == "snapshot":
+                    record["snapshots"] += 1
+                    drawer.heard(line)
                 record["last"] = line["type"]
             record["trained_s"] = time.monotonic() - pressed
     except TimeoutError:
@@ -80,6 +123,7 @@ async def student(port: int, k: int, start: asyncio.Event, results: list):
     except (OSError, asyncio.IncompleteReadError, ValueError) as error:
         record["last"] = f"broken: {error!r}"
     writer.close()
+    await drawer.close()
     results.append(record)
 
 
@@ -120,12 +164,12 @@ async def traces_alone(port, clients, seconds):
 async def class_phase(port, students, clients, seconds):
     """Forty Starts at once while the trace clients keep asking; ends when every student is done."""
     requests = [request_bytes(port, seed) for seed in range(100)]
-    stop, latencies, errors, results = asyncio.Event(), [], [], []
+    stop, latencies, errors, results, snapshot_traces = asyncio.Event(), [], [], [], []
     tracers = [asyncio.create_task(tracer(port, requests, stop, 0.5, latencies, errors))
                for _ in range(clients)]
     await asyncio.sleep(1.0)  # the trace clients are under way
     start = asyncio.Event()
-    starts = [asyncio.create_task(student(port, k, start, results)) for k in range(students)]
+    starts = [asyncio.create_task(student(port, k, start, results, snapshot_traces)) for k in range(students)]
     await asyncio.sleep(0.2)  # every student connected: now they press Start together
     begun = time.monotonic()
     start.set()
@@ -135,7 +179,7 @@ async def class_phase(port, students, clients, seconds):
         task.cancel()
     stop.set()
     await asyncio.gather(*tracers)
-    return results, latencies, errors, elapsed
+    return results, latencies, errors, elapsed, snapshot_traces
 
 
 def main():
@@ -157,7 +201,7 @@ def main():
         wait_for_server(port, server)
         asyncio.run(traces_alone(port, args.clients, 2.0))  # warm-up
         alone = asyncio.run(traces_alone(port, args.clients, 10.0))
-        results, latencies, errors, elapsed = asyncio.run(
+        results, latencies, errors, elapsed, snapshot_traces = asyncio.run(
             class_phase(port, args.students, args.clients, args.seconds))
     finally:
         server.send_signal(signal.SIGINT)
@@ -165,7 +209,7 @@ def main():
 
     print(f"server: unroll serve --workers {args.workers}; {args.clients} trace clients every 0.5 s "
           f"(POST /api/trace lstm H=32 many_to_many length 50); {args.students} students press Start at once "
-          f"(topology k mod 5, defaults)")
+          f"(topology k mod 5, defaults), each snapshot drawn by a trace")
     print(f"traces, no training   {summary(*alone, 10.0)}")
     print(f"traces, class trains  {summary(latencies, errors, elapsed)}")
     started = [r for r in results if r["first"] == "progress"]
@@ -183,6 +227,9 @@ def main():
         print(f"first line after at most {first[-1] * 1e3:.0f} ms; the class trained in {elapsed:.1f} s "
               f"(each: {trained[0]:.1f} to {trained[-1]:.1f} s from Start, "
               f"{sum(r['snapshots'] for r in done)} snapshots in all)")
+    drawn = [seconds for status, seconds in snapshot_traces if status == 200]
+    if snapshot_traces:
+        print(f"snapshots drawn      {summary(drawn, [x for x in snapshot_traces if x[0] != 200], elapsed)}")
     for r in failed[:5]:
         print("  failed:", r)
     p99 = sorted(latencies)[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1e3

@@ -135,7 +135,7 @@ def test_serve_refuses_a_port_or_worker_count_out_of_range_in_one_line():
 
 def test_help_says_the_defaults():
     result = subprocess.run([sys.executable, "-m", "app", "train", "--help"], capture_output=True, text=True)
-    for words in ("the task's own (same_sign 300, sine_wave 400", "reverse 64)", "(default: 60.0)", "default: rnn"):
+    for words in ("the task's own (same_sign 300, sine_wave 400", "reverse 88)", "(default: 60.0)", "default: rnn"):
         assert words in " ".join(result.stdout.split()), words
 
 

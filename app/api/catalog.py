@@ -17,8 +17,19 @@ TOPOLOGY_LIST = [
      "tasks": [task.id for task in TASKS.values() if t.id in task.topologies], "feeds_back": t.feeds_back}
     for t in TOPOLOGIES.values()
 ]
-TASK_LIST = [task.describe() for task in TASKS.values()]
-OFFERED = ("hidden_size", "seed", "recurrent_scale", "steps", "learning_rate", "batch_size", "seconds")
+TRAINING_DEFAULTS = ("steps", "learning_rate", "batch_size")  # what a training request may leave out
+
+
+def _training_defaults(task_id: str) -> dict:
+    """The task's own `steps`, `learning_rate`, `batch_size` (config.TASK_TRAINING), what a
+    training that leaves them out gets, for a page to offer."""
+    settings = config.training_settings(task_id)
+    return {name: getattr(settings, name) for name in TRAINING_DEFAULTS}
+
+
+TASK_LIST = [task.describe() | {"training_defaults": _training_defaults(task.id)} for task in TASKS.values()]
+OFFERED = ("hidden_size", "seed", "recurrent_scale", "steps", "learning_rate", "batch_size", "seconds",
+           "temperature")
 LIMITS = {
     **{field: {"above" if r.low_open else "min": r.low, "max": r.high}
        for field, r in config.RANGES.items() if field in OFFERED},

@@ -265,12 +265,19 @@ class Limits(BaseModel):
     batch_size: Bounds
     learning_rate: OpenBounds
     seconds: OpenBounds = Field(description="a live training's wall-clock bound")
+    temperature: OpenBounds = Field(description="`/api/step`'s softmax temperature")
     timesteps: int = Field(description="steps of one trace, encoder and decoder together")
     token_characters: int = Field(description="characters of one input token")
     body_bytes: int = Field(description="bytes of a request body")
     text_characters: int = Field(description="characters (code points) of a `text`")
     text_vocab: int = Field(description="distinct characters of a `text`")
     series_values: int = Field(description="numbers of a `series`")
+
+
+class TrainingDefaults(BaseModel):
+    steps: int
+    learning_rate: float
+    batch_size: int
 
 
 class TaskInfo(BaseModel):
@@ -295,6 +302,9 @@ class TaskInfo(BaseModel):
     lengths: list[int]
     max_length: int
     example: dict
+    training_defaults: TrainingDefaults = Field(description=(
+        "what `POST /api/train` uses for `steps`, `learning_rate` and `batch_size` when a request "
+        "leaves them out: the task's own (docs/api.md §Training streams)"))
 
 
 class Step(BaseModel):

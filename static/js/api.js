@@ -177,6 +177,11 @@ export function exportPytorch(request, options) {
   });
 }
 
+/** POST /api/step: one timestep (generation feeds each output back through it). */
+export function fetchStep(request, options) {
+  return call("/api/step", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options });
+}
+
 /**
  * POST /api/train: a newline-delimited JSON stream. onLine(object) hears each line as it comes;
  * the promise ends with the stream (or an ApiError, as for any call). Aborting `signal` closes

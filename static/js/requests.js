@@ -72,15 +72,30 @@ function ownTraceRequest(state, own) {
   return request;
 }
 
-/** The /api/trace request for a view state (and weights loaded from a file, if they apply). */
+/** Whether the view's network can be trained in the page: a task's, or one on your text or numbers (an imported model is drawn as PyTorch trained it). */
+export function trainable(state, catalog) {
+  return ownDataOf(state, catalog).id !== "model";
+}
+
+/**
+ * The /api/trace request for a view state: the preset's, the weights trained in the page (while
+ * they are the view's network, with the example's own seed), weights loaded from a file (if they
+ * apply), or the seeded weights.
+ */
 export function traceRequest(state, catalog, weights = null) {
   const own = ownDataOf(state, catalog);
-  if (own.id !== "task") return ownTraceRequest(state, own);
+  if (own.id !== "task") {
+    const request = ownTraceRequest(state, own);
+    if (liveApplies(state, catalog)) Object.assign(request, { params: state.live.params, seed: state.exampleSeed ?? state.seed });
+    return request;
+  }
   const task = own.task;
   const preset = state.trained ? catalog.presetFor(task.id, state.cell) : null;
   const request = { seed: state.seed, teacher_forcing: state.teacherForcing };
   if (preset) {
     request.preset = preset.id;
+  } else if (liveApplies(state, catalog)) {
+    Object.assign(request, trainingConfig(state, catalog), { params: state.live.params, seed: state.exampleSeed ?? state.seed });
   } else if (weightsApply(weights, state)) {
     Object.assign(request, weights.config, { params: weights.params });
   } else {
@@ -94,6 +109,38 @@ export function traceRequest(state, catalog, weights = null) {
   if (inputs) request.inputs = inputs;
   else if (state.length !== null) request.length = state.length;
   return request;
+}
+
+const TRACE_ONLY = ["inputs", "targets", "length", "params", "preset", "teacher_forcing", "omit"];
+
+/**
+ * The network a training in the page trains: the view's configuration and seed (and any own
+ * data its trace request carries), from the seeded initialisation, never a preset's or a file's
+ * weights. Its JSON is the key that says whether trained weights are still the view's network.
+ */
+export function trainingConfig(state, catalog) {
+  const seeded = traceRequest({ ...state, trained: false, live: null, inputs: null, length: null }, catalog, null);
+  return Object.fromEntries(Object.entries(seeded).filter(([k]) => !TRACE_ONLY.includes(k)));
+}
+
+/** Weights trained in the page ({params, key, note} in state.live) apply while the view asks for the network they trained. */
+export function liveApplies(state, catalog) {
+  return Boolean(state.live) && !state.trained && state.live.key === JSON.stringify(trainingConfig(state, catalog));
+}
+
+/** A recipe's three numbers as the view state holds them, each the task's own when not given. */
+export function recipeOf(state, task) {
+  const own = task.training_defaults;
+  return {
+    steps: state.trainSteps ?? own.steps,
+    learning_rate: state.learningRate ?? own.learning_rate,
+    batch_size: state.batchSize ?? own.batch_size,
+  };
+}
+
+/** The /api/train request for the view's network and a recipe, bounded by `seconds`. */
+export function trainRequest(state, catalog, recipe, seconds) {
+  return { ...trainingConfig(state, catalog), ...recipe, seconds };
 }
 
 /**

@@ -18,6 +18,13 @@ const number = (lo, hi) => ({
   },
   write: String,
 });
+const above = (lo, hi) => ({ // lo itself excluded (a learning rate above 0)
+  parse: (text) => {
+    const x = text.trim() === "" ? NaN : Number(text);
+    return Number.isFinite(x) && x > lo && x <= hi ? x : undefined;
+  },
+  write: String,
+});
 const oneOf = (values) => ({
   parse: (text) => values.find((v) => String(v) === text),
   write: String,
@@ -52,6 +59,13 @@ export function urlTable(catalog) {
     { name: "data", key: "data", default: "task", ...oneOf(DATA_IDS) },
     { name: "passage", key: "text", default: "alice", ...oneOf(TEXT_SOURCES) },
     { name: "seriesSource", key: "series", default: "sample", ...oneOf(SERIES_SOURCES) },
+    // A training's recipe (null: the task's own), and whether the drawn weights are its result
+    // (`train=1`: opening the link retrains them); `ex`: the seed of the example they are shown on.
+    { name: "trainSteps", key: "steps", default: null, ...integer(limits.steps.min, limits.steps.max) },
+    { name: "learningRate", key: "lr", default: null, ...above(limits.learning_rate.above, limits.learning_rate.max) },
+    { name: "batchSize", key: "batch", default: null, ...integer(limits.batch_size.min, limits.batch_size.max) },
+    { name: "trainedLive", key: "train", default: false, ...flag },
+    { name: "exampleSeed", key: "ex", default: null, ...integer(limits.seed.min, limits.seed.max) },
     { name: "phase", key: "phase", default: "forward", ...oneOf(["forward", "backward"]) },
     { name: "t", key: "t", default: 0, ...integer(0, steps - 1) },
     { name: "speed", key: "speed", default: 1, ...oneOf(SPEEDS) },

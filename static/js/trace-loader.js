@@ -5,7 +5,7 @@
 import { ApiError, fetchTrace } from "./api.js";
 import { clampPlayhead } from "./playhead.js";
 import { ownDataOf } from "./own-data.js";
-import { traceRequest, weightsApply } from "./requests.js";
+import { liveApplies, traceRequest, weightsApply } from "./requests.js";
 import { sceneOf } from "./scene.js";
 import { TRACE_FIELDS } from "./state.js";
 
@@ -31,8 +31,12 @@ export function failureStatus(error, state) {
   return { kind: "failed", message: `Something went wrong: ${error}`, canRetry: true };
 }
 
+/** Fields that change the trace only while weights trained in the page are drawn or apply. */
+const LIVE_FIELDS = ["live", "exampleSeed"];
+
 export function createTraceLoader(store, catalog) {
   let inFlight = null;
+  let usedLive = false; // the last request drew weights trained in the page
 
   async function load() {
     inFlight?.abort();
@@ -40,6 +44,8 @@ export function createTraceLoader(store, catalog) {
     inFlight = mine;
     const state = store.state;
     const request = traceRequest(state, catalog, state.weights);
+    const live = liveApplies(state, catalog);
+    usedLive = live;
     const drawn = Object.fromEntries(TRACE_FIELDS.map((k) => [k, state[k]]));
     const slow = setTimeout(() => store.patch({ status: { kind: "loading", message: "Computing the trace…" } }), SLOW_MS);
     try {
@@ -55,7 +61,7 @@ export function createTraceLoader(store, catalog) {
       });
       if (inFlight !== mine) return;
       const own = ownDataOf(state, catalog);
-      const weightsNote = request.preset ? "trained weights" : own.id !== "task" ? own.source
+      const weightsNote = request.preset ? "trained weights" : live ? state.live.note : own.id !== "task" ? own.source
         : weightsApply(state.weights, state) ? `weights from ${state.weights.name}` : null;
       const rho = request.params || request.preset ? null : request.recurrent_scale;
       const scene = sceneOf(trace, catalog, { weightsNote, rho, request });
@@ -69,8 +75,9 @@ export function createTraceLoader(store, catalog) {
     }
   }
 
-  store.subscribe((changed) => {
-    if (changed.has("weights") || TRACE_FIELDS.some((k) => changed.has(k))) load();
+  store.subscribe((changed, state) => {
+    const liveChanged = LIVE_FIELDS.some((k) => changed.has(k)) && (usedLive || liveApplies(state, catalog));
+    if (changed.has("weights") || liveChanged || TRACE_FIELDS.some((k) => changed.has(k))) load();
   });
   return { load };
 }

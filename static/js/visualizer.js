@@ -10,6 +10,8 @@ import { createCompare } from "./compare.js";
 import { createCompareLoader } from "./compare-loader.js";
 import { createControls } from "./controls.js";
 import { createExportsPanel } from "./exports-panel.js";
+import { createGeneratePanel } from "./generate-panel.js";
+import { createGenerator, GENERATION_IDLE } from "./generator.js";
 import { createHeader } from "./header.js";
 import { createInspector } from "./inspector.js";
 import { createIntro } from "./intro.js";
@@ -18,6 +20,7 @@ import { createLegend } from "./legend.js";
 import { createLessonLoader } from "./lesson-loader.js";
 import { createLessonMenu } from "./lesson-menu.js";
 import { createLessonPlayer } from "./lesson-player.js";
+import { createLiveTabs } from "./live-tabs.js";
 import { createModelLoader } from "./model-loader.js";
 import { createModelPanel } from "./model-panel.js";
 import { createNotices } from "./notices.js";
@@ -36,6 +39,9 @@ import { createTimeline } from "./timeline.js";
 import { attachTooltip } from "./tooltip.js";
 import { createTopologyPicker } from "./topology-picker.js";
 import { createTraceLoader, failureStatus } from "./trace-loader.js";
+import { createTrainChart } from "./train-chart.js";
+import { createTrainPanel } from "./train-panel.js";
+import { createTrainRunner, TRAIN_IDLE } from "./train-runner.js";
 import { syncUrl } from "./url-sync.js";
 
 const $ = (id) => document.getElementById(id);
@@ -61,7 +67,7 @@ async function loadWeights(store, catalog, file) {
 }
 
 /** The page's views other than the shell and the notices, in the order they are drawn. */
-function createViews(store, catalog, player, { lessons, shipped, models }) {
+function createViews(store, catalog, { player, trainer, generator, lessons, shipped, models }) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
   return [
     createLessonPlayer({
@@ -121,6 +127,15 @@ function createViews(store, catalog, player, { lessons, shipped, models }) {
       close: $("compare-close") }, { onClose: () => store.patch({ compareWith: null }) }),
     createInspector($("step-details")),
     createAnnouncer($("announce")),
+    createLiveTabs($("live"), { catalog }),
+    createTrainPanel($("train"), {
+      catalog, onStart: (recipe) => trainer.start(recipe), onStop: () => trainer.stop(), onNewExample: () => trainer.newExample(),
+    }),
+    createTrainChart($("train-chart")),
+    createGeneratePanel($("generate"), {
+      catalog, onSeed: (seed) => generator.reset(seed), onTemperature: (t) => generator.setTemperature(t),
+      onNext: (count) => generator.next(count), onReset: () => generator.reset(),
+    }),
   ];
 }
 
@@ -182,13 +197,16 @@ async function start() {
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null, lesson: null, lessonNote: null, lessonError: null, compared: null,
     ...keptOwnData(), modelStatus: null, keepError: null, refused: null, // your own data (own-data.js)
+    live: null, train: TRAIN_IDLE, trainPoints: [], generation: GENERATION_IDLE,
   });
   keepOwnData(store);
   const player = createPlayer(store);
   const shell = createShell(store);
   const lessons = createLessonLoader(store, table, { onError: (message) => store.patch({ lessonError: message }) });
   const models = createModelLoader(store, catalog);
-  const views = [shell, notices, ...createViews(store, catalog, player, { lessons, shipped, models })];
+  const trainer = createTrainRunner(store, catalog);
+  const generator = createGenerator(store, catalog);
+  const views = [shell, notices, ...createViews(store, catalog, { player, trainer, generator, lessons, shipped, models })];
   const render = (changed) => {
     const { scene, phase, t } = store.state;
     // While a view's new trace loads, its playhead may be past the drawn one's end: views see it
@@ -212,6 +230,7 @@ async function start() {
   }).observe($("stage"));
   loader.load();
   lessons.open();
+  trainer.resume();
 }
 
 start();

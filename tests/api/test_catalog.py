@@ -69,6 +69,7 @@ def test_limits_are_the_engines(client):
     assert data["recurrent_scale"] == {"min": 0, "max": config.MAX_RECURRENT_SCALE}
     assert data["learning_rate"] == {"above": 0, "max": 1}
     assert data["seconds"] == {"above": 0, "max": config.MAX_SECONDS}
+    assert data["temperature"] == {"above": 0, "max": config.MAX_TEMPERATURE}
     assert data["timesteps"] == config.MAX_TIMESTEPS == 500
     assert data["body_bytes"] == config.MAX_BODY == 16 * 1024 * 1024
     assert (data["text_characters"], data["text_vocab"], data["series_values"]) == (20_000, 96, 5_000)
@@ -78,3 +79,20 @@ def test_topologies_say_which_feed_their_output_back(client):
     fed = {t["id"]: t["feeds_back"] for t in client.get("/api/topologies").json()}
     assert fed == {"one_to_one": False, "one_to_many": True, "many_to_one": False, "many_to_many": False,
                    "seq2seq": True}
+
+
+def test_tasks_say_their_training_defaults_which_a_training_uses(client):
+    """Each task's training_defaults are TASK_TRAINING's (else TrainSettings'), and a training that
+    leaves them out streams exactly what one that sends them does."""
+    from app.engine.config import TASK_TRAINING, TrainSettings
+
+    data = {t["id"]: t["training_defaults"] for t in client.get("/api/tasks").json()}
+    for task, defaults in data.items():
+        own = TASK_TRAINING.get(task, TrainSettings())
+        assert defaults == {"steps": own.steps, "learning_rate": own.learning_rate, "batch_size": own.batch_size}
+    assert data["reverse"]["batch_size"] == 88 and data["sine_wave"]["learning_rate"] == 0.03
+    config = {"topology": "one_to_many", "hidden_size": 3, "seed": 4, "length": 3}
+    defaults = data["sine_wave"]
+    left_out = client.post("/api/train", json=config | {"steps": 3}).text.splitlines()
+    given = client.post("/api/train", json=config | defaults | {"steps": 3}).text.splitlines()
+    assert left_out == given and left_out[-1].startswith('{"type":"done"')

@@ -137,7 +137,7 @@ def test_the_server_goes_idle_soon_after_the_page_stops_mid_training(live_url, s
 def test_settings_left_out_are_the_tasks_own(client):
     from app.engine.config import TASK_TRAINING
 
-    assert TASK_TRAINING["reverse"].batch_size == 64 and TASK_TRAINING["sine_wave"].learning_rate == 0.03
+    assert TASK_TRAINING["reverse"].batch_size == 88 and TASK_TRAINING["sine_wave"].learning_rate == 0.03
     for topology, task in (("seq2seq", "reverse"), ("one_to_many", "sine_wave")):
         own = TASK_TRAINING[task]
         body = {"topology": topology, "hidden_size": 3, "steps": 3}
@@ -147,4 +147,4 @@ def test_settings_left_out_are_the_tasks_own(client):
         other = trained(stream(client, {**explicit, "learning_rate": 0.002}))
         assert other[1] != trained(stream(client, explicit))[1]  # step 2 follows another step 1
     done = trained(stream(client, {"topology": "seq2seq", "hidden_size": 2}))[-1]
-    assert done["type"] == "done" and done["steps"] == TASK_TRAINING["reverse"].steps == 800
+    assert done["type"] == "done" and done["steps"] == TASK_TRAINING["reverse"].steps == 2000

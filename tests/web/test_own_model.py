@@ -204,3 +204,13 @@ def test_your_own_data_sections_have_no_serious_axe_findings(page, gru_file):
     press(page, "End")
     assert findings() == []
     assert page.console_errors == []
+
+
+def test_an_imported_model_is_not_trained_here_and_the_train_panel_says_why(page, gru_file):
+    open_view(page, "?topology=many_to_many&cell=gru&h=16")
+    assert not page.is_disabled("[data-train] [data-part=start]")
+    page.click("[data-data-choice=model]")
+    upload(page, gru_file)
+    assert page.is_disabled("[data-train] [data-part=start]")
+    assert "drawn with the weights PyTorch trained" in page.text_content("[data-train] [data-part=status]")
+    assert page.console_errors == []
