@@ -13,11 +13,11 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"cells", "catalog", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store"},
+    "pure": {"cells", "catalog", "equations", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store"},
     "http": {"api"},
-    "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
+    "helpers": {"dom", "keys", "mathml", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
                 "text-measure", "tooltip"},
-    "controllers": {"player", "trace-loader", "url-sync"},
+    "controllers": {"explain-loader", "player", "trace-loader", "url-sync"},
     "views": {"announcer", "charts", "controls", "header", "inspector", "intro", "legend", "notices", "page-shell",
               "player-bar", "stage", "timeline", "topology-picker"},
     "pages": {"visualizer"},

@@ -1,70 +1,126 @@
-// The inspector view: the playhead step's numbers, as the API sent them (full precision on hover).
+// The inspector view: the playhead's step opened up (docs/page.md, "The inspector"). Its
+// equations, one line per term, typeset in MathML with the numbers of /api/explain (the store's
+// `explanation`, which explain-loader.js fills); forward or backward as the playhead's phase.
+// Hovering or focusing a number lights the unit it belongs to on the stage (onLight).
 
 import { el, replaceChildren } from "./dom.js";
-import { fixed, short, sub } from "./format.js";
-import { valueColor } from "./scales.js";
+import { formulaPieces, sections, shrinkWords, unitOf, valueOf } from "./equations.js";
+import { short } from "./format.js";
+import { mathLine } from "./mathml.js";
 
-const SHOWN = 12; // values listed before "… and N more"
+const SHOWN = 4; // a vector's entries shown until "all" is asked for
+const NAV_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 
-/** A vector as a row of coloured chips with values; the first SHOWN, then a count. */
-function vector(values, limit) {
-  const items = values.slice(0, SHOWN).map((v) => el("span", { class: "chip", title: String(v) }, [
-    el("i", { class: "dot", "aria-hidden": "true" }), short(v)]));
-  items.forEach((item, k) => { item.firstChild.style.background = valueColor(values[k], limit); });
-  const more = values.length > SHOWN ? el("span", { class: "more", text: `… and ${values.length - SHOWN} more` }) : null;
-  return el("div", { class: "vector" }, [...items, more]);
+/** What a step's answer will hold, from the trace alone, to lay the lines out before it comes. */
+function skeleton(scene, step) {
+  return {
+    cell: scene.trace.cell,
+    forward: { y: step.y, target: step.target },
+    backward: step.dh === null ? null : {},
+  };
 }
 
-function row(label, content) {
-  return el("div", { class: "row" }, [el("dt", { text: label }), el("dd", {}, [content])]);
+function header(scene, step) {
+  const where = step.role === "step" ? "" : ` · ${step.role}`;
+  const input = step.x_label ?? step.x.map((v) => short(v)).join(", ");
+  return el("h2", { class: "inspector-title", tabindex: -1, text: `Step t = ${step.t}${where} · input “${input}”` });
 }
 
-function text(value, title = null) {
-  return el("span", { text: value, title });
-}
-
-function forwardRows(scene, step) {
-  const rows = [row(`h${sub(step.t)}`, vector(step.h, scene.limits.h))];
-  if (step.c) rows.push(row(`c${sub(step.t)}`, vector(step.c, scene.limits.c)));
-  for (const [name, values] of Object.entries(step.gates ?? {})) rows.push(row(`gate ${name}`, vector(values, 1)));
-  if (step.p) {
-    const best = scene.best[step.t];
-    rows.push(row("p = softmax(y)", el("ul", { class: "probabilities" }, step.p.map((p, k) => el("li", {
-      class: [k === best ? "argmax" : "", k === step.target ? "target" : ""].join(" ").trim() || null,
-      title: String(p),
-      text: `${scene.trace.output_vocab?.[k] ?? k}: ${fixed(p, 3)}${k === step.target ? "  ← target" : ""}`,
-    })))));
-  } else if (step.y) {
-    rows.push(row("ŷ", text(step.y.map((v) => short(v, 4)).join(", "), step.y.map(String).join(", "))));
-    rows.push(row("target", text(step.target.map((v) => short(v, 4)).join(", "), step.target.map(String).join(", "))));
+function statusText(explanation, playing, t) {
+  if (!explanation || explanation.status === "waiting") {
+    return playing ? "Playing: the numbers appear when the playhead rests (Space pauses)." : "Opening the step up…";
   }
-  if (step.loss !== null) rows.push(row("loss", text(short(step.loss, 4), String(step.loss))));
-  return rows;
+  if (explanation.status === "failed") return `This step could not be opened up: ${explanation.error}`;
+  return explanation.terms ? "" : `Opening step ${t} up…`;
 }
 
-function backwardRows(step) {
-  const contrib = Object.entries(step.grad_contrib).map(([name, v]) => `${name} ${short(v, 2)}`).join(" · ");
-  return [
-    row("‖dL/dh‖", text(short(step.dh_norm, 4), String(step.dh_norm))),
-    row(`dL/dh${sub(step.t)}`, vector(step.dh, Math.max(...step.dh.map(Math.abs), 1e-300))),
-    row("this step's share", text(contrib, "the norm of this step's term in each shared weight's gradient")),
-  ];
-}
+/** root: the [data-inspector] element. onLight({what, t, unit} | null): a number is pointed at. */
+export function createInspector(root, { onLight }) {
+  let showAll = false;
+  let last = null;
 
-export function createInspector(root) {
-  function update({ scene, playhead, changed }) {
-    if (!scene || !["scene", "t", "phase"].some((k) => changed.has(k))) return;
+  const toggle = el("button", { type: "button", class: "small show-all", "aria-pressed": "false" });
+  toggle.addEventListener("click", () => {
+    showAll = !showAll;
+    if (last) draw(last);
+  });
+
+  function lines(answer, phase, scene, step, shown) {
+    const values = (name) => valueOf(answer, name);
+    const list = sections(answer, phase, {
+      activation: scene.trace.activation, kind: scene.kind, xLabel: step.x_label,
+      targetLabel: step.target_label ?? (typeof step.target === "number" ? scene.trace.output_vocab?.[step.target] ?? null : null),
+    });
+    return list.map((section) => el("section", { class: "terms-block" }, [
+      el("h3", { text: section.title }),
+      ...section.lines.map((line) => el("div", { class: "term" }, mathLine(formulaPieces(line), values, shown))),
+    ]));
+  }
+
+  function draw({ scene, playhead, state }) {
     const step = scene.trace.steps[playhead.t];
-    const where = step.role === "step" ? "" : ` · ${step.role}`;
-    const input = step.x_label ?? step.x.map((v) => short(v)).join(", ");
-    const nodes = [
-      el("h2", { text: `Step t = ${step.t}${where} · input “${input}”` }),
-      el("p", { class: "equation", text: scene.cell.equation }),
-      el("h3", { text: "Forward" }), el("dl", { class: "values" }, forwardRows(scene, step)),
-    ];
-    if (playhead.phase === "backward") nodes.push(el("h3", { text: "Backward" }), el("dl", { class: "values" }, backwardRows(step)));
-    else nodes.push(el("p", { class: "hint", text: "Press B to send the gradient back through time." }));
+    const explanation = state.explanation?.scene === scene && state.explanation.t === playhead.t ? state.explanation : null;
+    const answer = explanation?.terms ?? skeleton(scene, step);
+    const shown = showAll ? Infinity : SHOWN;
+    root.dataset.t = playhead.t;
+    root.dataset.phase = playhead.phase;
+    toggle.hidden = scene.H <= SHOWN && (scene.trace.input_vocab || step.x.length <= SHOWN);
+    toggle.textContent = showAll ? `show the first ${SHOWN} units` : `show all ${scene.H} units`;
+    toggle.setAttribute("aria-pressed", String(showAll));
+    const status = statusText(explanation, state.playing, playhead.t);
+    const nodes = [header(scene, step), el("div", { class: "inspector-tools" }, [
+      el("p", { class: "inspector-status", role: "status", text: status }), toggle])];
+    if (playhead.phase === "backward" && answer.backward === null) {
+      nodes.push(el("p", { class: "hint", text: "This trace has no loss (no output has a target): no gradient flows back." }));
+    } else {
+      const terms = el("div", {
+        class: "terms", role: "group",
+        "aria-label": `${playhead.phase === "forward" ? "Forward" : "Backward"} equations of step ${playhead.t}; arrow keys move between the numbers`,
+      }, lines(answer, playhead.phase, scene, step, shown));
+      const first = terms.querySelector("[data-value]");
+      if (first) first.setAttribute("tabindex", "0");
+      nodes.push(terms);
+      if (playhead.phase === "backward" && explanation?.terms) {
+        nodes.push(el("p", { class: "shrink-words", text: shrinkWords(answer.backward.shrink, answer.cell) }));
+      } else if (playhead.phase === "forward") {
+        nodes.push(el("p", { class: "hint", text: "Press B to send the gradient back through time." }));
+      }
+    }
+    const focused = root.contains(document.activeElement) ? document.activeElement : null;
     replaceChildren(root, nodes);
+    if (focused === toggle) toggle.focus();
+    if (explanation?.terms) performance.mark("unroll:inspected");
   }
-  return { update, resize() {} };
+
+  function update(frame) {
+    const { scene, changed } = frame;
+    if (!scene || !["scene", "t", "phase", "explanation", "playing"].some((k) => changed.has(k))) return;
+    last = frame;
+    draw(frame);
+  }
+
+  // Pointing at a number lights its unit on the stage; the arrow keys walk the numbers.
+  const numberOf = (e) => e.target.closest?.("[data-name]");
+  const light = (node) => {
+    if (!node || !last) return onLight(null);
+    const unit = node.dataset.unit === undefined ? null : Number(node.dataset.unit);
+    return onLight(unit === null ? null : unitOf(node.dataset.name, unit, last.playhead.t, last.scene.kind));
+  };
+  root.addEventListener("pointerover", (e) => light(numberOf(e)));
+  root.addEventListener("pointerleave", () => onLight(null));
+  root.addEventListener("focusin", (e) => light(numberOf(e)));
+  root.addEventListener("focusout", () => onLight(null));
+  root.addEventListener("keydown", (e) => {
+    const current = numberOf(e);
+    if (!current || !(e.key in NAV_KEYS || e.key === "Home" || e.key === "End")) return;
+    const all = [...root.querySelectorAll(".terms [data-value]")];
+    const i = all.indexOf(current);
+    const next = e.key === "Home" ? 0 : e.key === "End" ? all.length - 1 : Math.min(all.length - 1, Math.max(0, i + NAV_KEYS[e.key]));
+    e.preventDefault();
+    current.setAttribute("tabindex", "-1");
+    all[next].setAttribute("tabindex", "0");
+    all[next].focus();
+  });
+
+  return { update, resize() {}, focus: () => root.querySelector(".inspector-title")?.focus() };
 }

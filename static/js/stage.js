@@ -35,11 +35,18 @@ function textRoom(scene, textWidth) {
   };
 }
 
+/** The drawn element of a lit unit ({what: "h"|"c"|"p"|"y", t, unit}; store.litUnit). */
+function unitSelector({ what, t, unit }) {
+  const index = { h: "unit", c: "unit", p: "class", y: "dim" }[what];
+  return `[data-${what}][data-t="${t}"][data-${index}="${unit}"]`;
+}
+
 /**
- * root: the [data-stage] element. onSeek(t): a step was clicked; onHighlight(key | null): a
- * weight label is lit; onWindow({start, end, total, windowed}): the drawn steps changed.
+ * root: the [data-stage] element. onSeek(t): a step was clicked; onSelect(): Enter on the stage
+ * (open the playhead's step); onHighlight(key | null): a weight label is lit;
+ * onWindow({start, end, total, windowed}): the drawn steps changed.
  */
-export function createStage(root, { onSeek, onHighlight, onWindow }) {
+export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   const svgRoot = svg("svg", { class: "stage-svg", role: "group", "aria-label": "The unrolled network" });
   const textWidth = textMeasurer(svgRoot);
   const layers = Object.fromEntries(["back", "links", "columns", "backward", "front"]
@@ -128,6 +135,13 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
     const relevant = ["scene", "t", "phase", "presenting"].some((k) => changed.has(k));
     last = { scene, playhead, playing: state.playing };
     if (relevant) draw(scene, playhead, state.playing, changed.has("presenting"));
+    if (relevant || changed.has("litUnit")) lightUnit(state.litUnit);
+  }
+
+  /** The unit a number of the inspector belongs to, outlined (none: null). */
+  function lightUnit(unit) {
+    for (const node of svgRoot.querySelectorAll(".lit-unit")) node.classList.remove("lit-unit");
+    if (unit) for (const node of svgRoot.querySelectorAll(unitSelector(unit))) node.classList.add("lit-unit");
   }
 
   function resize() {
@@ -150,6 +164,12 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
       e.preventDefault();
       e.stopPropagation();
       light(labelOf(e).dataset.weightKey);
+    }
+  });
+  root.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target === root) {
+      e.preventDefault();
+      onSelect();
     }
   });
   svgRoot.addEventListener("click", (e) => {

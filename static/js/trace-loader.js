@@ -55,7 +55,7 @@ export function createTraceLoader(store, catalog) {
       if (inFlight !== mine) return;
       const weightsNote = request.preset ? "trained weights"
         : weightsApply(state.weights, state) ? `weights from ${state.weights.name}` : null;
-      const scene = sceneOf(trace, catalog, { weightsNote });
+      const scene = sceneOf(trace, catalog, { weightsNote, request });
       const now = store.state;
       store.patch({ scene, drawn, status: { kind: "ready" }, ...clampPlayhead({ phase: now.phase, t: now.t }, scene.T) });
     } catch (error) {

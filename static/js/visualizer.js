@@ -7,6 +7,7 @@ import { makeCatalog } from "./catalog.js";
 import { cellOf } from "./cells.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
+import { createExplainLoader } from "./explain-loader.js";
 import { createHeader } from "./header.js";
 import { createInspector } from "./inspector.js";
 import { createIntro } from "./intro.js";
@@ -50,6 +51,7 @@ async function loadWeights(store, catalog, file) {
 /** The page's views other than the shell and the notices, in the order they are drawn. */
 function createViews(store, catalog, player) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
+  const inspector = createInspector($("step-details"), { onLight: (unit) => store.patch({ litUnit: unit }) });
   return [
     createTopologyPicker($("topology-picker"), {
       catalog, onChoose: (id) => store.patch({ topology: id, inputs: null, length: null, t: 0, phase: "forward" }),
@@ -64,6 +66,7 @@ function createViews(store, catalog, player) {
     createLegend($("legend")),
     createStage($("stage"), {
       onSeek: seek,
+      onSelect: () => inspector.focus(),
       onHighlight: (key) => store.patch({ weight: key }),
       onWindow: (shown) => store.patch({ stageWindow: shown }),
     }),
@@ -76,7 +79,7 @@ function createViews(store, catalog, player) {
       heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"), onSeek: seek,
     }),
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") }, { catalog }),
-    createInspector($("step-details")),
+    inspector,
     createAnnouncer($("announce")),
   ];
 }
@@ -115,7 +118,7 @@ async function start() {
   const store = createStore({
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
-    weights: null, weightsError: null, stageWindow: null,
+    weights: null, weightsError: null, stageWindow: null, explanation: null, litUnit: null,
   });
   const player = createPlayer(store);
   const shell = createShell(store);
@@ -129,6 +132,7 @@ async function start() {
   render(new Set(Object.keys(store.state)));
   syncUrl(store, table);
   const loader = createTraceLoader(store, catalog);
+  createExplainLoader(store);
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell);
   attachTooltip($("stage"), $("tooltip"));
