@@ -53,7 +53,7 @@ export function createInspector(root, { onLight }) {
     });
     return list.map((section) => el("section", { class: "terms-block" }, [
       el("h3", { text: section.title }),
-      ...section.lines.map((line) => el("div", { class: "term" }, mathLine(formulaPieces(line), values, shown))),
+      ...section.lines.map((line) => el("div", { class: "term" }, mathLine(formulaPieces(line), { valueOf: values, shown }))),
     ]));
   }
 

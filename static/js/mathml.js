@@ -8,47 +8,56 @@ import { short } from "./format.js";
 
 const TIGHT = new Set(["/", "·", "‖"]); // operators set without the space around them
 
-/** One number of the answer: its short form drawn, the exact one in data-value. */
-function number(name, value, unit = null) {
+/** The data attributes of a number of /api/explain: its name, its unit (a vector's entry), its value. */
+export function answerAttributes(name, value, unit) {
+  return { "data-name": name, "data-unit": unit, "data-value": String(value) };
+}
+
+/** One number: its short form drawn, the exact one in the data attributes `o.attributes` gives. */
+function number(name, value, unit, o) {
   return mathml("mn", {
-    class: "num", "data-name": name, "data-unit": unit, "data-value": String(value), tabindex: -1,
+    class: "num", tabindex: -1, ...o.attributes(name, value, unit),
     text: typeof value === "number" && !Number.isInteger(value) ? short(value) : String(value).replace("-", "−"),
   });
 }
 
 /** A vector as [v₀ v₁ … ]: its first `shown` entries (all when `shown` is Infinity), then "…". */
-function vector(name, values, shown) {
+function vector(name, values, o) {
   const parts = [mathml("mo", { text: "[" })];
-  values.slice(0, shown).forEach((v, unit) => parts.push(number(name, v, unit)));
-  if (values.length > shown) parts.push(mathml("mo", { text: "…" }));
+  values.slice(0, o.shown).forEach((v, unit) => parts.push(number(name, v, unit, o)));
+  if (values.length > o.shown) parts.push(mathml("mo", { text: "…" }));
   parts.push(mathml("mo", { text: "]" }));
   return mathml("mrow", { class: "vec" }, parts);
 }
 
 /**
- * A tree node as MathML. `valueOf(name)` gives the slot's number or vector (null: not known);
- * `shown` how many entries of a vector to show.
+ * A tree node as MathML. o.valueOf(name) gives the slot's number or vector (null: not known);
+ * o.shown how many entries of a vector to show; o.attributes(name, value, unit) a number's data.
  */
-function typeset(node, valueOf, shown) {
+function typeset(node, o) {
   switch (node.kind) {
-    case "row": return mathml("mrow", {}, node.children.map((c) => typeset(c, valueOf, shown)));
+    case "row": return mathml("mrow", {}, node.children.map((c) => typeset(c, o)));
     case "script": {
-      const base = typeset(node.base, valueOf, shown);
-      if (node.sub && node.sup) return mathml("msubsup", {}, [base, typeset(node.sub, valueOf, shown), typeset(node.sup, valueOf, shown)]);
-      return mathml(node.sub ? "msub" : "msup", {}, [base, typeset(node.sub ?? node.sup, valueOf, shown)]);
+      const base = typeset(node.base, o);
+      if (node.sub && node.sup) return mathml("msubsup", {}, [base, typeset(node.sub, o), typeset(node.sup, o)]);
+      return mathml(node.sub ? "msub" : "msup", {}, [base, typeset(node.sub ?? node.sup, o)]);
     }
     case "value": {
-      const value = valueOf(node.name);
+      const value = o.valueOf(node.name);
       if (value === null || value === undefined) return mathml("mi", { class: "pending", text: "…" });
-      return Array.isArray(value) ? vector(node.name, value, shown) : number(node.name, value);
+      return Array.isArray(value) ? vector(node.name, value, o) : number(node.name, value, null, o);
     }
     case "mo": return mathml("mo", { text: node.text, ...(TIGHT.has(node.text) ? { lspace: "0", rspace: "0" } : {}) });
     default: return mathml(node.kind, { text: node.text });
   }
 }
 
-/** A formula's pieces (equations.formulaPieces) as inline <math> elements that wrap between them. */
-export function mathLine(pieces, valueOf, shown) {
+/**
+ * A formula's pieces (equations.formulaPieces) as inline <math> elements that wrap between them.
+ * o: {valueOf(name), shown (default: every entry), attributes (default: answerAttributes)}.
+ */
+export function mathLine(pieces, o) {
+  const options = { shown: Infinity, attributes: answerAttributes, ...o };
   return pieces.map((tree) => mathml("math", { class: tree.children.some((c) => c.kind === "value") ? "values" : "formula" },
-    [typeset(tree, valueOf, shown)]));
+    [typeset(tree, options)]));
 }

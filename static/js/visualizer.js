@@ -5,6 +5,7 @@ import { fetchCatalog } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { cellOf } from "./cells.js";
+import { createChainView } from "./chain-view.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
 import { createExplainLoader } from "./explain-loader.js";
@@ -80,6 +81,7 @@ function createViews(store, catalog, player) {
     }),
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") }, { catalog }),
     inspector,
+    createChainView($("chain")),
     createAnnouncer($("announce")),
   ];
 }
