@@ -13,12 +13,12 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"cells", "catalog", "chain-chart", "equations", "format", "layout", "playhead", "requests", "scales", "scene", "state", "store"},
+    "pure": {"cells", "catalog", "chain-chart", "equations", "format", "gate-diagram", "layout", "playhead", "requests", "scales", "scene", "state", "store"},
     "http": {"api"},
     "helpers": {"dom", "keys", "mathml", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
                 "text-measure", "tooltip"},
     "controllers": {"explain-loader", "player", "trace-loader", "url-sync"},
-    "views": {"announcer", "chain-view", "charts", "controls", "header", "inspector", "intro", "legend", "notices", "page-shell",
+    "views": {"announcer", "cell-diagram", "chain-view", "charts", "controls", "header", "inspector", "intro", "legend", "notices", "page-shell",
               "player-bar", "stage", "timeline", "topology-picker"},
     "pages": {"visualizer"},
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script

@@ -5,6 +5,7 @@ import { fetchCatalog } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { cellOf } from "./cells.js";
+import { createCellDiagram } from "./cell-diagram.js";
 import { createChainView } from "./chain-view.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
@@ -81,6 +82,7 @@ function createViews(store, catalog, player) {
     }),
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") }, { catalog }),
     inspector,
+    createCellDiagram($("cell-diagram"), { onLight: (unit) => store.patch({ litUnit: unit }) }),
     createChainView($("chain")),
     createAnnouncer($("announce")),
   ];
