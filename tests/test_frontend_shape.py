@@ -15,10 +15,10 @@ MAX_LINES = 400
 LAYERS = {
     "pure": {"cells", "catalog", "chain-chart", "equations", "format", "gate-diagram", "layout", "playhead", "requests", "scales", "scene", "state", "store"},
     "http": {"api"},
-    "helpers": {"dom", "keys", "mathml", "pictograms", "radio-group", "stage-column", "stage-gradients", "stage-links",
+    "helpers": {"dom", "keys", "mathml", "pictograms", "radio-group", "stage-column", "stage-fold", "stage-gradients", "stage-links",
                 "text-measure", "tooltip"},
     "controllers": {"explain-loader", "player", "trace-loader", "url-sync"},
-    "views": {"announcer", "cell-diagram", "chain-view", "charts", "controls", "header", "inspector", "intro", "legend", "notices", "page-shell",
+    "views": {"announcer", "cell-diagram", "chain-view", "charts", "controls", "fold-button", "header", "inspector", "intro", "legend", "notices", "page-shell",
               "player-bar", "stage", "timeline", "topology-picker"},
     "pages": {"visualizer"},
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script

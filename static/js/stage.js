@@ -3,14 +3,18 @@
 // backward pass are redrawn on every move (a few dozen elements). Geometry is layout.js's.
 
 import { replaceChildren, svg } from "./dom.js";
-import { inputSource, stageLayout } from "./layout.js";
+import { foldedLayout, inputSource, stageLayout, unfoldingX } from "./layout.js";
 import { drawColumn } from "./stage-column.js";
+import { drawFold } from "./stage-fold.js";
 import { drawGradients } from "./stage-gradients.js";
 import { drawBack, drawLinks, weightKey } from "./stage-links.js";
 import { textMeasurer } from "./text-measure.js";
 
 const GUTTER_LABELS = ["outputs y", "hidden h", "inputs x", "◀ 999 earlier", "◇ target"];
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+const UNFOLD_MS = 1100;
+const ease = (u) => (u < 0.5 ? 2 * u * u : 1 - (-2 * u + 2) ** 2 / 2); // in and out
+const clamp01 = (u) => Math.min(1, Math.max(0, u));
 
 function markers() {
   return svg("defs", {}, [
@@ -49,7 +53,7 @@ function unitSelector({ what, t, unit }) {
 export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   const svgRoot = svg("svg", { class: "stage-svg", role: "group", "aria-label": "The unrolled network" });
   const textWidth = textMeasurer(svgRoot);
-  const layers = Object.fromEntries(["back", "links", "columns", "backward", "front"]
+  const layers = Object.fromEntries(["back", "links", "columns", "backward", "front", "fold"]
     .map((name) => [name, svg("g", { class: `layer-${name}` })]));
   svgRoot.append(markers(), ...Object.values(layers));
   root.replaceChildren(svgRoot);
@@ -59,6 +63,8 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   let lastPlayhead = null;
   let lastWindow = null;
   let last = null; // the last update's {scene, playhead, playing}
+  // Folded (0) … unfolded (1); while it moves, `frame` is its animation and `target` where it goes.
+  const fold = { u: 1, target: 1, frame: null, drawn: null };
 
   /** Measure again when the scene, the stage's size or (`restyled`) its type changed. */
   function prepare(scene, restyled) {
@@ -111,12 +117,26 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       return node;
     });
     for (const id of columns.keys()) if (!wanted.has(id)) columns.delete(id);
-    layers.columns.replaceChildren(...nodes);
-    replaceChildren(layers.back, drawBack(ctx, playhead));
-    const { lines, labels } = drawLinks(ctx, playhead);
-    replaceChildren(layers.links, lines);
-    replaceChildren(layers.front, labels);
-    replaceChildren(layers.backward, drawGradients(ctx, playhead, animate));
+    const folded = foldedLayout(layout);
+    fold.drawn = { layout, folded, nodes, focus: playhead.t };
+    if (fold.u === 0 && !fold.frame) { // folded and still: the playhead's cell alone, with its loop
+      const node = nodes[layout.columns.findIndex((c) => c.t === playhead.t)];
+      node.setAttribute("transform", `translate(${folded.x},0)`);
+      layers.columns.replaceChildren(node);
+      for (const name of ["back", "links", "front", "backward"]) layers[name].replaceChildren();
+      replaceChildren(layers.fold, drawFold(folded, scene));
+    } else {
+      layers.columns.replaceChildren(...nodes);
+      replaceChildren(layers.back, drawBack(ctx, playhead));
+      const { lines, labels } = drawLinks(ctx, playhead);
+      replaceChildren(layers.links, lines);
+      replaceChildren(layers.front, labels);
+      replaceChildren(layers.backward, drawGradients(ctx, playhead, animate));
+      replaceChildren(layers.fold, fold.frame ? drawFold(folded, scene) : []);
+      if (fold.frame) placeFolding(fold.u);
+    }
+    if (fold.u < 1) root.dataset.folded = "true";
+    else delete root.dataset.folded;
     lastPlayhead = playhead;
     const shown = layout.window;
     if (!lastWindow || ["start", "end", "total"].some((k) => lastWindow[k] !== shown[k])) {
@@ -125,7 +145,61 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     }
   }
 
+  /** Mid-animation: every column `u` of the way out from the fold, links fading in late. */
+  function placeFolding(u) {
+    const { layout, folded, nodes, focus } = fold.drawn;
+    const e = ease(u);
+    layout.columns.forEach((col, i) => {
+      nodes[i].setAttribute("transform", `translate(${unfoldingX(col, folded, e)},0)`);
+      nodes[i].style.opacity = col.t === focus ? "" : String(clamp01(e * 1.6));
+    });
+    const late = String(clamp01((u - 0.6) / 0.4));
+    for (const name of ["back", "links", "front", "backward"]) layers[name].style.opacity = late;
+    layers.fold.style.opacity = String(1 - clamp01(u / 0.4));
+  }
+
+  /** The animation's end (or an interruption): the steady drawing at `fold.target`. */
+  function settleFold() {
+    if (fold.frame) cancelAnimationFrame(fold.frame);
+    fold.frame = null;
+    fold.u = fold.target;
+    for (const node of [...Object.values(layers), ...(fold.drawn?.nodes ?? [])]) node.removeAttribute("style");
+  }
+
+  /** Fold (target 0) or unfold (1): animated, or at once under reduced motion. */
+  function animateFold(target) {
+    fold.target = target;
+    if (reducedMotion.matches || !last) {
+      settleFold();
+      if (last) draw(last.scene, last.playhead, false);
+      return;
+    }
+    const from = fold.u;
+    const start = performance.now();
+    const duration = UNFOLD_MS * Math.abs(target - from);
+    const tick = (now) => {
+      const k = duration ? clamp01((now - start) / duration) : 1;
+      fold.u = from + (target - from) * k;
+      if (k >= 1) {
+        settleFold();
+        draw(last.scene, last.playhead, false);
+        performance.mark(target ? "unroll:unfolded" : "unroll:folded");
+        return;
+      }
+      placeFolding(fold.u);
+      fold.frame = requestAnimationFrame(tick);
+    };
+    if (!fold.frame) {
+      fold.frame = requestAnimationFrame(tick);
+      draw(last.scene, last.playhead, false); // every column, from where the fold has them
+    } else {
+      cancelAnimationFrame(fold.frame);
+      fold.frame = requestAnimationFrame(tick);
+    }
+  }
+
   function update({ scene, playhead, state, changed }) {
+    if (changed.has("folded") && !last) fold.u = fold.target = state.folded ? 0 : 1; // nothing drawn yet
     if (!scene) {
       root.dataset.empty = "true";
       return;
@@ -133,8 +207,11 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     delete root.dataset.empty;
     if (changed.has("status")) root.dataset.stale = String(state.status.kind === "failed");
     const relevant = ["scene", "t", "phase", "presenting"].some((k) => changed.has(k));
+    const drawnBefore = last !== null;
     last = { scene, playhead, playing: state.playing };
+    if (relevant && fold.frame) settleFold(); // a move ends the animation where it was going
     if (relevant) draw(scene, playhead, state.playing, changed.has("presenting"));
+    else if (changed.has("folded") && drawnBefore) animateFold(state.folded ? 0 : 1);
     if (relevant || changed.has("litUnit")) lightUnit(state.litUnit);
   }
 
@@ -145,6 +222,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   }
 
   function resize() {
+    if (fold.frame) settleFold();
     if (last) draw(last.scene, last.playhead, false);
   }
 

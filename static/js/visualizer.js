@@ -10,6 +10,7 @@ import { createChainView } from "./chain-view.js";
 import { createCharts } from "./charts.js";
 import { createControls } from "./controls.js";
 import { createExplainLoader } from "./explain-loader.js";
+import { createFoldButton } from "./fold-button.js";
 import { createHeader } from "./header.js";
 import { createInspector } from "./inspector.js";
 import { createIntro } from "./intro.js";
@@ -30,6 +31,18 @@ import { createTraceLoader, failureStatus } from "./trace-loader.js";
 import { syncUrl } from "./url-sync.js";
 
 const $ = (id) => document.getElementById(id);
+const UNFOLDED_KEY = "unroll.unfolded"; // set once the first visit has watched the network unfold
+
+/** The first visit opens folded and unfolds once the network is drawn (remembered per browser). */
+function unfoldOnce(store) {
+  if (!store.state.folded) return;
+  const stop = store.subscribe((changed, state) => {
+    if (!changed.has("scene") || !state.scene) return;
+    stop();
+    localStorage.setItem(UNFOLDED_KEY, "1");
+    setTimeout(() => store.patch({ folded: false }), 500); // a moment to see the one cell first
+  });
+}
 
 /** Loads a saved training's file into the store (its network becomes the view's). */
 async function loadWeights(store, catalog, file) {
@@ -72,6 +85,7 @@ function createViews(store, catalog, player) {
       onHighlight: (key) => store.patch({ weight: key }),
       onWindow: (shown) => store.patch({ stageWindow: shown }),
     }),
+    createFoldButton($("btn-fold"), { onToggle: () => store.patch({ folded: !store.state.folded }) }),
     createPlayerBar({
       home: $("btn-home"), back: $("btn-back"), play: $("btn-play"), forward: $("btn-forward"), end: $("btn-end"),
       backward: $("btn-backward"), speed: $("speed"), text: $("playhead-text"),
@@ -95,6 +109,7 @@ function bindKeyboard(store, catalog, player, shell) {
     home: () => player.home(),
     end: () => player.end(),
     backward: () => player.backward(),
+    fold: () => store.patch({ folded: !store.state.folded }),
     topology: (k) => {
       const topology = catalog.topologies[k];
       if (topology) store.patch({ topology: topology.id, inputs: null, length: null, t: 0, phase: "forward" });
@@ -123,6 +138,7 @@ async function start() {
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null, explanation: null, litUnit: null,
+    folded: localStorage.getItem(UNFOLDED_KEY) === null,
   });
   const player = createPlayer(store);
   const shell = createShell(store);
@@ -137,6 +153,7 @@ async function start() {
   syncUrl(store, table);
   const loader = createTraceLoader(store, catalog);
   createExplainLoader(store);
+  unfoldOnce(store);
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell);
   attachTooltip($("stage"), $("tooltip"));
