@@ -96,14 +96,14 @@ export function createChainView(root) {
       nodes.push(el("p", { class: "inspector-status", text: state.playing ? "Playing: the chain is computed when the playhead rests." : "Computing the chain…" }));
     } else {
       const width = Math.max(160, Math.floor(root.clientWidth));
-      const fontSize = parseFloat(getComputedStyle(root).fontSize) * 0.8;
+      const fontSize = parseFloat(getComputedStyle(root).fontSize) * (state.presenting ? 1 : 0.82);
       const handoverK = scene.decoderStart > 0 && t >= scene.decoderStart ? scene.decoderStart - 1 : null;
       nodes.push(
         el("p", { class: "chain-words", text: words(chain, t, s) }),
         chart(chain, t, { width, height: Math.round(Math.max(120, width * 0.5)), fontSize }, handoverK),
         el("p", { class: "chain-key" }, [el("span", { class: "key-factor", text: "○ one step’s factor ‖J_k‖" }),
           el("span", { class: "key-product", text: `● the product ‖∂${s}ₜ/∂${s}ₖ‖` })]),
-        el("div", { class: "term" }, mathLine(formulaPieces(formula), { valueOf: () => null })),
+        el("div", { class: "term" }, mathLine(formulaPieces(formula), { valueOf: () => undefined })),
         ...chain.slice(0, WRITTEN).map((_, i) => writtenLink(chain, i, t, s)),
       );
       if (handoverK !== null) {

@@ -31,7 +31,7 @@ function vector(name, values, o) {
 }
 
 /**
- * A tree node as MathML. o.valueOf(name) gives the slot's number or vector (null: not known);
+ * A tree node as MathML. o.valueOf(name) gives the slot's number or vector (undefined: not known yet);
  * o.shown how many entries of a vector to show; o.attributes(name, value, unit) a number's data.
  */
 function typeset(node, o) {
@@ -44,7 +44,8 @@ function typeset(node, o) {
     }
     case "value": {
       const value = o.valueOf(node.name);
-      if (value === null || value === undefined) return mathml("mi", { class: "pending", text: "…" });
+      if (value === undefined) return mathml("mi", { class: "pending", text: "…" }); // not here yet
+      if (value === null) return mathml("mtext", { class: "none", text: "none" }); // the API's null
       return Array.isArray(value) ? vector(node.name, value, o) : number(node.name, value, null, o);
     }
     case "mo": return mathml("mo", { text: node.text, ...(TIGHT.has(node.text) ? { lspace: "0", rspace: "0" } : {}) });
