@@ -53,15 +53,15 @@ function chart(chain, t, box, handoverK) {
   const nodes = [svg("rect", { class: "chain-plot", x: plot.x0, y: plot.y0, width: plot.x1 - plot.x0, height: plot.y1 - plot.y0 })];
   for (const tick of geometry.yTicks) {
     nodes.push(svg("line", { class: "chain-grid", x1: plot.x0, x2: plot.x1, y1: tick.y, y2: tick.y }),
-      svg("text", { class: "chain-tick", x: plot.x0 - 4, y: tick.y + box.fontSize * 0.35, "text-anchor": "end", text: tick.label }));
+      svg("text", { class: "chain-tick", x: plot.x0 - 6, y: tick.y + box.fontSize * 0.35, "text-anchor": "end", text: tick.label }));
   }
   for (const tick of geometry.xTicks) {
-    nodes.push(svg("text", { class: "chain-tick", x: tick.x, y: plot.y1 + box.fontSize * 1.1, "text-anchor": "middle", text: String(tick.d) }));
+    nodes.push(svg("text", { class: "chain-tick", x: tick.x, y: plot.y1 + box.fontSize * 1.4, "text-anchor": "middle", text: String(tick.d) }));
   }
   nodes.push(svg("text", { class: "chain-axis", x: (plot.x0 + plot.x1) / 2, y: box.height - 2, "text-anchor": "middle", text: "steps back, t − k" }));
   if (geometry.one !== null) nodes.push(svg("line", { class: "chain-one", x1: plot.x0, x2: plot.x1, y1: geometry.one, y2: geometry.one }));
   if (geometry.handoverX !== null) {
-    nodes.push(svg("line", { class: "chain-handover", x1: geometry.handoverX, x2: geometry.handoverX, y1: plot.y0, y2: plot.y1 }));
+    nodes.push(svg("rect", { class: "chain-handover", x: geometry.handoverX - 1, y: plot.y0, width: 2, height: plot.y1 - plot.y0 }));
   }
   nodes.push(svg("polyline", { class: "chain-product-line", points: geometry.points.map((p) => `${p.fx},${p.py}`).join(" ") }));
   for (const p of geometry.points) {

@@ -135,6 +135,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       replaceChildren(layers.fold, fold.frame ? drawFold(folded, scene) : []);
       if (fold.frame) placeFolding(fold.u);
     }
+    if (!fold.frame) clearFolding();
     if (fold.u < 1) root.dataset.folded = "true";
     else delete root.dataset.folded;
     lastPlayhead = playhead;
@@ -151,11 +152,16 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     const e = ease(u);
     layout.columns.forEach((col, i) => {
       nodes[i].setAttribute("transform", `translate(${unfoldingX(col, folded, e)},0)`);
-      nodes[i].style.opacity = col.t === focus ? "" : String(clamp01(e * 1.6));
+      if (col.t !== focus) nodes[i].setAttribute("opacity", clamp01(e * 1.6));
     });
-    const late = String(clamp01((u - 0.6) / 0.4));
-    for (const name of ["back", "links", "front", "backward"]) layers[name].style.opacity = late;
-    layers.fold.style.opacity = String(1 - clamp01(u / 0.4));
+    const late = clamp01((u - 0.6) / 0.4);
+    for (const name of ["back", "links", "front", "backward"]) layers[name].setAttribute("opacity", late);
+    layers.fold.setAttribute("opacity", 1 - clamp01(u / 0.4));
+  }
+
+  /** The steady drawing keeps nothing of an animation. */
+  function clearFolding() {
+    for (const node of [...Object.values(layers), ...(fold.drawn?.nodes ?? [])]) node.removeAttribute("opacity");
   }
 
   /** The animation's end (or an interruption): the steady drawing at `fold.target`. */
@@ -163,7 +169,6 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     if (fold.frame) cancelAnimationFrame(fold.frame);
     fold.frame = null;
     fold.u = fold.target;
-    for (const node of [...Object.values(layers), ...(fold.drawn?.nodes ?? [])]) node.removeAttribute("style");
   }
 
   /** Fold (target 0) or unfold (1): animated, or at once under reduced motion. */

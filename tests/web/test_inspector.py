@@ -229,6 +229,13 @@ _SVG = "() => document.querySelector('#stage svg').outerHTML"
 _MARKS = "(name) => performance.getEntriesByName(name).length"
 
 
+def svg_differences(a: str, b: str) -> list[str]:
+    """The elements (one a line) where two drawings differ, the first few."""
+    import difflib
+    lines = lambda svg: svg.replace("><", ">\n<").split("\n")  # noqa: E731
+    return [d[:240] for d in difflib.unified_diff(lines(a), lines(b), lineterm="", n=0) if d[:1] in "+-"][:8]
+
+
 def wait_mark(page, name: str, before: int):
     page.wait_for_function(f"(n) => ({_MARKS})({name!r}) > n", arg=before, timeout=10_000)
 
@@ -256,7 +263,7 @@ def test_fold_then_unfold_ends_in_the_drawing_a_direct_load_gives(page, view):
     screenshot(page, f"mid-unfold-{view.split('&')[0][10:]}-1366x768")
     wait_mark(page, "unroll:unfolded", unfolds)
     assert "folded" not in stage(page)
-    assert page.evaluate(_SVG) == direct
+    assert svg_differences(page.evaluate(_SVG), direct) == []
     assert {name: drawn(page, name) for name in ("h", "c", "p")} == values
     assert page.console_errors == []
 
@@ -275,7 +282,7 @@ def test_reduced_motion_folds_at_once_and_a_first_visit_unfolds_once(browser, li
         assert stage(page).get("folded") == "true"  # at once: no animation
         assert page.evaluate("() => document.getAnimations().length") == 0
         press(page, "U")
-        assert "folded" not in stage(page) and page.evaluate(_SVG) == direct
+        assert "folded" not in stage(page) and svg_differences(page.evaluate(_SVG), direct) == []
         open_view(page, "?topology=many_to_one")  # remembered: opens unfolded
         page.wait_for_timeout(800)
         assert "folded" not in stage(page)
