@@ -56,7 +56,7 @@ function chart(chain, t, box, handoverK) {
       svg("text", { class: "chain-tick", x: plot.x0 - 6, y: tick.y + box.fontSize * 0.35, "text-anchor": "end", text: tick.label }));
   }
   for (const tick of geometry.xTicks) {
-    nodes.push(svg("text", { class: "chain-tick", x: tick.x, y: plot.y1 + box.fontSize * 1.4, "text-anchor": "middle", text: String(tick.d) }));
+    nodes.push(svg("text", { class: "chain-tick", x: tick.x, y: plot.y1 + box.fontSize * 1.6, "text-anchor": "middle", text: String(tick.d) }));
   }
   nodes.push(svg("text", { class: "chain-axis", x: (plot.x0 + plot.x1) / 2, y: box.height - 2, "text-anchor": "middle", text: "steps back, t − k" }));
   if (geometry.one !== null) nodes.push(svg("line", { class: "chain-one", x1: plot.x0, x2: plot.x1, y1: geometry.one, y2: geometry.one }));
@@ -72,7 +72,7 @@ function chart(chain, t, box, handoverK) {
     ]));
   }
   return svg("svg", {
-    class: "chain-chart", width: box.width, height: box.height, viewBox: `0 0 ${box.width} ${box.height}`, role: "img",
+    class: "chain-chart", width: box.width, height: box.height, "font-size": box.fontSize, viewBox: `0 0 ${box.width} ${box.height}`, role: "img",
     "aria-label": `Each step's factor and the product's size against the distance back, on a log axis, for ${chain.length} steps`,
   }, nodes);
 }
