@@ -27,7 +27,7 @@ const LSTM = () => {
   const [f, i, g, o] = gates;
   const top = ROW - BOX.height / 2;
   const nodes = [
-    { op: "⊙", x: f.x, y: TOP }, { op: "+", x: 190, y: TOP }, { op: "⊙", x: 190, y: 96 },
+    { op: "×", x: f.x, y: TOP }, { op: "+", x: 190, y: TOP }, { op: "×", x: 190, y: 96 },
     { op: "×", x: 306, y: 112 }, { op: "tanh", x: 306, y: 72, wide: true },
   ];
   return {

@@ -124,7 +124,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       node.setAttribute("transform", `translate(${folded.x},0)`);
       layers.columns.replaceChildren(node);
       for (const name of ["back", "links", "front", "backward"]) layers[name].replaceChildren();
-      replaceChildren(layers.fold, drawFold(folded, scene));
+      replaceChildren(layers.fold, drawFold(folded, scene, scene.trace.steps[playhead.t].role));
     } else {
       layers.columns.replaceChildren(...nodes);
       replaceChildren(layers.back, drawBack(ctx, playhead));
@@ -132,7 +132,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       replaceChildren(layers.links, lines);
       replaceChildren(layers.front, labels);
       replaceChildren(layers.backward, drawGradients(ctx, playhead, animate));
-      replaceChildren(layers.fold, fold.frame ? drawFold(folded, scene) : []);
+      replaceChildren(layers.fold, fold.frame ? drawFold(folded, scene, scene.trace.steps[playhead.t].role) : []);
       if (fold.frame) placeFolding(fold.u);
     }
     if (!fold.frame) clearFolding();
