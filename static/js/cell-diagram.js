@@ -19,8 +19,9 @@ function label({ text, sub: subscript, x, y, anchor, gateName }) {
     svg("tspan", { text }), subscript ? svg("tspan", { class: "sub", dy: FONT * 0.3, text: subscript }) : null]);
 }
 
-function strip(box, values, limit, attrs) {
-  return values.map((v, unit) => svg("rect", { ...unitBox(box, unit, values.length), fill: valueColor(v, limit), ...attrs(unit, v) }));
+/** A strip of H unit boxes (painted later). */
+function strip(box, H, attrs) {
+  return Array.from({ length: H }, (_, unit) => svg("rect", { ...unitBox(box, unit, H), ...attrs(unit) }));
 }
 
 /** The state strips' values at step t: c_{t−1} and c_t (LSTM), h_{t−1} and h_t (GRU). */
@@ -36,9 +37,11 @@ function stateValues(scene, t, name) {
 export function createCellDiagram(root, { onLight }) {
   let drawnScene = null;
   let diagram = null;
+  let painted = null; // {gates: [{g, node, units, title}], strips: [{s, units}]}: what each step recolours
 
-  function draw(scene, t) {
-    const step = scene.trace.steps[t];
+  /** The diagram's structure, once per scene: wires, nodes, boxes and unit strips. */
+  function build(scene) {
+    const H = scene.H;
     const nodes = [
       ...diagram.wires.map((d) => svg("path", { class: "diagram-wire", d })),
       ...diagram.arrows.map((d) => svg("path", { class: "diagram-wire", d, "marker-end": "url(#diagram-head)" })),
@@ -47,31 +50,49 @@ export function createCellDiagram(root, { onLight }) {
         svg("text", { x: n.x, y: n.y + (n.wide ? 4.5 : 5), "text-anchor": "middle", class: n.wide ? "node-word" : "node-op", text: n.op }),
       ])),
     ];
+    painted = { gates: [], strips: [] };
     for (const g of diagram.gates) {
-      const values = step.gates[g.name];
-      nodes.push(svg("g", { class: "gate", "data-gate": "", "data-name": g.name, "data-t": t }, [
+      const units = strip(g.strip, H, (unit) => ({ "data-gate-unit": "", "data-unit": unit }));
+      const title = svg("title");
+      const node = svg("g", { class: "gate", "data-gate": "", "data-name": g.name }, [
         svg("rect", { class: "gate-box", x: g.x - g.width / 2, y: g.y, width: g.width, height: g.height, rx: 5 }),
-        svg("text", { class: "gate-fn", x: g.x, y: g.labelY, "text-anchor": "middle", text: g.fn }),
-        ...strip(g.strip, values, 1, (unit, v) => ({
-          "data-gate-unit": "", "data-unit": unit, "data-value": String(v),
-          "data-label": `${g.name}${sub(t)} unit ${unit} (${GATE_WORDS[g.name]})`,
-        })),
-        svg("title", { text: `${GATE_WORDS[g.name]} ${g.name}${sub(t)}: ${values.slice(0, 4).map((v) => short(v)).join(", ")}${values.length > 4 ? ", …" : ""}` }),
-      ]));
+        svg("text", { class: "gate-fn", x: g.x, y: g.labelY, "text-anchor": "middle", text: g.fn }), ...units, title]);
+      painted.gates.push({ g, node, units, title });
+      nodes.push(node);
     }
     for (const s of diagram.strips) {
-      const values = stateValues(scene, t, s.name);
-      const limit = scene.limits[STATE_WORDS[s.name]];
       const box = { x: s.x, y: s.y, width: s.width, height: 13 };
-      nodes.push(svg("g", { class: "state-strip" }, [
-        svg("rect", { class: "strip-back", ...box }),
-        ...strip(box, values, limit, (unit, v) => ({ "data-label": `${s.name.replace("_prev", "")} unit ${unit} at t = ${s.name.endsWith("_prev") ? t - 1 : t}`, "data-value": String(v) })),
-      ]));
+      const units = strip(box, H, () => ({}));
+      const title = svg("title");
+      painted.strips.push({ s, units, title });
+      nodes.push(svg("g", { class: "state-strip" }, [svg("rect", { class: "strip-back", ...box }), ...units, title]));
     }
     nodes.push(...diagram.labels.map(label));
     replaceChildren(root.querySelector("svg"), [svg("defs", {}, [svg("marker", {
       id: "diagram-head", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto",
     }, [svg("path", { d: "M0,0 L10,5 L0,10 z", class: "diagram-head" })])]), ...nodes]);
+  }
+
+  /** Step t's values: each gate's units, and the state before and after. */
+  function paint(scene, t) {
+    const step = scene.trace.steps[t];
+    for (const { g, node, units, title } of painted.gates) {
+      const values = step.gates[g.name];
+      node.dataset.t = t;
+      units.forEach((rect, unit) => {
+        rect.setAttribute("fill", valueColor(values[unit], 1));
+        rect.dataset.value = String(values[unit]);
+        rect.dataset.label = `${g.name}${sub(t)} unit ${unit} (${GATE_WORDS[g.name]})`;
+      });
+      title.textContent = `${GATE_WORDS[g.name]} ${g.name}${sub(t)}: ${values.slice(0, 4).map((v) => short(v)).join(", ")}${values.length > 4 ? ", …" : ""}`;
+    }
+    for (const { s, units, title } of painted.strips) {
+      const values = stateValues(scene, t, s.name);
+      const limit = scene.limits[STATE_WORDS[s.name]];
+      units.forEach((rect, unit) => rect.setAttribute("fill", valueColor(values[unit], limit)));
+      const at = s.name.endsWith("_prev") ? (t > 0 ? sub(t - 1) : " before the first step (zero)") : sub(t);
+      title.textContent = `${STATE_WORDS[s.name]}${at}: ${values.slice(0, 4).map((v) => short(v)).join(", ")}${values.length > 4 ? ", …" : ""}`;
+    }
     root.dataset.t = t;
   }
 
@@ -93,9 +114,10 @@ export function createCellDiagram(root, { onLight }) {
           }),
           el("p", { class: "diagram-note", text: `Each gate's units in the value colours (white 0, orange 1): ${keeps}.` }),
         );
+        build(scene);
       }
     }
-    if (diagram) draw(scene, playhead.t);
+    if (diagram) paint(scene, playhead.t);
   }
 
   const unitOf = (e) => e.target.closest?.("[data-gate-unit]");

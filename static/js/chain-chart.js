@@ -33,10 +33,11 @@ export function chainChart(chain, { t, width, height, fontSize, handoverK = null
   let hi = positive.length ? Math.ceil(Math.log10(Math.max(...positive, 1))) : 1;
   if (hi === lo) lo -= 1;
   const plot = { x0: fontSize * 3.2, x1: width - fontSize * 0.8, y0: fontSize * 0.8, y1: height - fontSize * 3.1 };
+  const rows = Math.max(2, Math.floor((plot.y1 - plot.y0) / (fontSize * 1.5)));
+  const every = Math.max(1, Math.ceil((hi - lo) / (rows - 1))); // decades between labels
+  lo = hi - Math.ceil((hi - lo) / every) * every; // the bottom on a label
   const x = (d) => plot.x0 + (n <= 1 ? 0.5 : (d - 1) / (n - 1)) * (plot.x1 - plot.x0);
   const y = (v) => (v > 0 ? plot.y1 - ((Math.log10(v) - lo) / (hi - lo)) * (plot.y1 - plot.y0) : plot.y1);
-  const rows = Math.max(2, Math.floor((plot.y1 - plot.y0) / (fontSize * 1.5)));
-  const every = Math.max(1, Math.ceil((hi - lo) / (rows - 1)));
   const yTicks = [];
   for (let e = hi; e >= lo; e -= every) yTicks.push({ e, label: powerOfTen(e), y: y(10 ** e) });
   return {

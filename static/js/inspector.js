@@ -11,6 +11,13 @@ import { mathLine } from "./mathml.js";
 const SHOWN = 4; // a vector's entries shown until "all" is asked for
 const NAV_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 
+/** The tooltip of a number of the inspector: its name (and unit) and the API's number exactly. */
+export function describeNumber(node) {
+  const d = node.dataset;
+  if (d.name) return `${d.name}${d.unit === undefined ? "" : `[${d.unit}]`}: ${d.value}`;
+  return d.label ? `${d.label}: ${d.value}` : null;
+}
+
 /** What a step's answer will hold, from the trace alone, to lay the lines out before it comes. */
 function skeleton(scene, step) {
   return {
@@ -88,14 +95,32 @@ export function createInspector(root, { onLight }) {
     }
     const focused = root.contains(document.activeElement) ? document.activeElement : null;
     replaceChildren(root, nodes);
-    if (focused === toggle) toggle.focus();
+    refocus(focused);
     if (explanation?.terms) performance.mark("unroll:inspected");
   }
 
+  /** After a redraw, the focus goes back where it was: the button, or the same number. */
+  function refocus(focused) {
+    if (focused === toggle) toggle.focus();
+    if (!focused?.dataset?.name) return;
+    const { name, unit } = focused.dataset;
+    const again = [...root.querySelectorAll(".terms [data-value]")].find((n) => n.dataset.name === name && n.dataset.unit === unit);
+    if (!again) return;
+    root.querySelector('.terms [tabindex="0"]')?.setAttribute("tabindex", "-1");
+    again.setAttribute("tabindex", "0");
+    again.focus();
+  }
+
+  let drawnKey = null; // what the inspector shows; a change that keeps it (the chain came) draws nothing
   function update(frame) {
-    const { scene, changed } = frame;
+    const { scene, playhead, state, changed } = frame;
     if (!scene || !["scene", "t", "phase", "explanation", "playing"].some((k) => changed.has(k))) return;
     last = frame;
+    const explanation = state.explanation?.scene === scene && state.explanation.t === playhead.t ? state.explanation : null;
+    const key = [scene, playhead.t, playhead.phase, explanation?.terms, explanation?.status === "failed" ? explanation.error : null,
+      explanation?.terms ? null : statusText(explanation, state.playing, playhead.t)];
+    if (drawnKey && key.every((k, i) => Object.is(k, drawnKey[i]))) return;
+    drawnKey = key;
     draw(frame);
   }
 

@@ -227,8 +227,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   }
 
   function resize() {
-    if (fold.frame) settleFold();
-    if (last) draw(last.scene, last.playhead, false);
+    if (last) draw(last.scene, last.playhead, false); // mid-fold, the animation goes on in the new layout
   }
 
   // Hover and focus: a weight label lights up every copy of its weight.

@@ -12,7 +12,7 @@ import { createControls } from "./controls.js";
 import { createExplainLoader } from "./explain-loader.js";
 import { createFoldButton } from "./fold-button.js";
 import { createHeader } from "./header.js";
-import { createInspector } from "./inspector.js";
+import { createInspector, describeNumber } from "./inspector.js";
 import { createIntro } from "./intro.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
@@ -140,6 +140,7 @@ async function start() {
     weights: null, weightsError: null, stageWindow: null, explanation: null, litUnit: null,
     folded: localStorage.getItem(UNFOLDED_KEY) === null,
   });
+  createExplainLoader(store); // first of the subscribers: a step's request leaves before the views draw
   const player = createPlayer(store);
   const shell = createShell(store);
   const views = [shell, notices, ...createViews(store, catalog, player)];
@@ -152,11 +153,11 @@ async function start() {
   render(new Set(Object.keys(store.state)));
   syncUrl(store, table);
   const loader = createTraceLoader(store, catalog);
-  createExplainLoader(store);
   unfoldOnce(store);
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell);
   attachTooltip($("stage"), $("tooltip"));
+  attachTooltip($("inspector-panel"), $("inspector-tooltip"), describeNumber);
   let frame = null;
   new ResizeObserver(() => {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });

@@ -177,8 +177,8 @@ def test_the_inspector_follows_the_playhead_and_keeps_what_it_was_told(page, cli
     assert page.console_errors == []
 
 
-def test_a_click_or_enter_on_a_step_selects_it_and_its_numbers_light_their_units(page, client):
-    trace = open_view(page, "?topology=many_to_many&cell=gru")
+def test_a_click_or_enter_on_a_step_selects_it_and_its_numbers_light_their_units(page):
+    open_view(page, "?topology=many_to_many&cell=gru")
     page.click("[data-step='2'] .column-hit", position={"x": 4, "y": 4})
     wait_inspected(page, 2, "forward")
     assert playhead(page) == ("forward", 2)
