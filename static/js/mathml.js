@@ -17,7 +17,7 @@ export function answerAttributes(name, value, unit) {
 function number(name, value, unit, o) {
   return mathml("mn", {
     class: "num", tabindex: -1, ...o.attributes(name, value, unit),
-    text: typeof value === "number" && !Number.isInteger(value) ? short(value) : String(value).replace("-", "−"),
+    text: (typeof value === "number" && !Number.isInteger(value) ? short(value) : String(value)).replaceAll("-", "−"),
   });
 }
 
