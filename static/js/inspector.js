@@ -89,6 +89,10 @@ export function createInspector(root, { onLight }) {
       nodes.push(terms);
       if (playhead.phase === "backward" && explanation?.terms) {
         nodes.push(el("p", { class: "shrink-words", text: shrinkWords(answer.backward.shrink, answer.cell) }));
+      }
+      if (playhead.phase === "backward" && step.grad_contrib) {
+        const shares = Object.entries(step.grad_contrib).map(([name, v]) => `${name} ${short(v, 2)}`).join(" · ");
+        nodes.push(el("p", { class: "hint", text: `This step's term in each shared weight's gradient (its norm): ${shares}.` }));
       } else if (playhead.phase === "forward") {
         nodes.push(el("p", { class: "hint", text: "Press B to send the gradient back through time." }));
       }
