@@ -100,7 +100,7 @@ export function createChainView(root) {
       const handoverK = scene.decoderStart > 0 && t >= scene.decoderStart ? scene.decoderStart - 1 : null;
       nodes.push(
         el("p", { class: "chain-words", text: words(chain, t, s) }),
-        chart(chain, t, { width, height: Math.round(Math.max(120, width * 0.5)), fontSize }, handoverK),
+        chart(chain, t, { width, height: Math.round(Math.max(160, width * 0.6)), fontSize }, handoverK),
         el("p", { class: "chain-key" }, [el("span", { class: "key-factor", text: "○ one step’s factor ‖J_k‖" }),
           el("span", { class: "key-product", text: `● the product ‖∂${s}ₜ/∂${s}ₖ‖` })]),
         el("div", { class: "term" }, mathLine(formulaPieces(formula), { valueOf: () => undefined })),

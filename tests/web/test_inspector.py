@@ -258,7 +258,7 @@ def test_fold_then_unfold_ends_in_the_drawing_a_direct_load_gives(page, view):
     screenshot(page, f"folded-{view.split('&')[0][10:]}-1366x768")
     unfolds = page.evaluate(_MARKS, "unroll:unfolded")
     page.click("#btn-fold")
-    page.wait_for_timeout(500)  # mid-unfold
+    page.wait_for_timeout(350)  # mid-unfold (it takes 1.1 s)
     assert stage(page).get("folded") == "true"
     screenshot(page, f"mid-unfold-{view.split('&')[0][10:]}-1366x768")
     wait_mark(page, "unroll:unfolded", unfolds)
