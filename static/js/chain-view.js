@@ -6,7 +6,7 @@
 
 import { el, replaceChildren, svg } from "./dom.js";
 import { chainChart } from "./chain-chart.js";
-import { formulaPieces, percent } from "./equations.js";
+import { explanationAt, formulaPieces, percent } from "./equations.js";
 import { short, sub } from "./format.js";
 import { mathLine } from "./mathml.js";
 
@@ -82,7 +82,7 @@ export function createChainView(root) {
   let last = null;
 
   function draw({ scene, playhead, state }) {
-    const explanation = state.explanation?.scene === scene && state.explanation.t === playhead.t ? state.explanation : null;
+    const explanation = explanationAt(state, scene, playhead.t);
     const t = playhead.t;
     const { s, formula } = JACOBIANS[scene.cell.choice];
     root.dataset.t = t;

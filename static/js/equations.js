@@ -175,6 +175,12 @@ export function sections(answer, phase, o) {
     { title: "how much one step back keeps", lines: ["shrink = ‖∂L/∂h_{t−1}‖ / ‖∂L/∂h_t‖ & = $shrink"] }];
 }
 
+/** The store's explanation when it is of the drawn scene's step t (else null: not here yet). */
+export function explanationAt(state, scene, t) {
+  const e = state.explanation;
+  return e && e.scene === scene && e.t === t ? e : null;
+}
+
 /** A number of the answer by name, from forward or backward (undefined when it has none). */
 export function valueOf(answer, name) {
   if (answer.forward && name in answer.forward) return answer.forward[name];

@@ -1,9 +1,9 @@
 // Opens the playhead's step up: asks /api/explain for it once the playhead rests (never while
 // playing), first without the chain (quick: the inspector draws the terms at once), then with it,
 // and puts what it has in the store's `explanation`. Answers are kept per (trace request, t), so
-// going back to a step is instant; a request for a step the playhead has left is aborted, and
-// while one is in flight the next waits for the playhead to rest a moment (a held arrow key sends
-// a few requests, not one per step).
+// going back to a step is instant; a request for a step the playhead has left is aborted, and the
+// next waits until the playhead has rested REST_MS (a held arrow key sends one request, then one
+// when it is let go, not one per step).
 
 import { fetchExplain } from "./api.js";
 
@@ -18,7 +18,8 @@ const KEPT_STEPS = 64; // answers kept per request
 export function createExplainLoader(store) {
   const cache = new Map(); // request key -> Map(t -> {terms, chain}), oldest first
   let inFlight = null; // {key, t, controller}
-  let timer = null;
+  let timer = null; // waiting for the playhead to rest
+  let restUntil = 0; // after an aborted request, no new one before this time (performance.now())
 
   const keys = new WeakMap(); // scene -> its request as a string (a new scene of the same request hits the cache)
   const keyOf = (scene) => {
@@ -75,24 +76,32 @@ export function createExplainLoader(store) {
 
   /** What the playhead now needs: the cached answer at once, and a request once it rests. */
   function follow() {
+    const moving = timer !== null; // it moved again while waiting to rest
     clearTimeout(timer);
+    timer = null;
     const { scene, t, playing } = store.state;
     if (!scene) return;
     const key = keyOf(scene);
     const known = entry(key, t);
     const complete = known.terms && known.chain;
+    const now = performance.now();
     if (inFlight && (inFlight.key !== key || inFlight.t !== t)) {
-      inFlight.controller.abort();
+      inFlight.controller.abort(); // the playhead has left that step
       inFlight = null;
-      if (!complete) timer = setTimeout(follow, REST_MS); // a burst of moves: wait for the rest
-      publish(scene, t, known, complete ? "ready" : "waiting");
-      return;
+      restUntil = now + REST_MS;
+    } else if (moving) {
+      restUntil = now + REST_MS;
     }
     if (complete || playing) {
       publish(scene, t, known, complete ? "ready" : "waiting");
-      return;
+    } else if (inFlight) {
+      // this step's answer is on its way
+    } else if (now < restUntil) {
+      publish(scene, t, known, "waiting");
+      timer = setTimeout(() => { timer = null; follow(); }, restUntil - now);
+    } else {
+      open(scene, key, t, known);
     }
-    if (!inFlight) open(scene, key, t, known);
   }
 
   store.subscribe((changed) => {

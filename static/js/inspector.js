@@ -4,7 +4,7 @@
 // Hovering or focusing a number lights the unit it belongs to on the stage (onLight).
 
 import { el, replaceChildren } from "./dom.js";
-import { formulaPieces, sections, shrinkWords, unitOf, valueOf } from "./equations.js";
+import { explanationAt, formulaPieces, sections, shrinkWords, unitOf, valueOf } from "./equations.js";
 import { short } from "./format.js";
 import { mathLine } from "./mathml.js";
 
@@ -66,7 +66,7 @@ export function createInspector(root, { onLight }) {
 
   function draw({ scene, playhead, state }) {
     const step = scene.trace.steps[playhead.t];
-    const explanation = state.explanation?.scene === scene && state.explanation.t === playhead.t ? state.explanation : null;
+    const explanation = explanationAt(state, scene, playhead.t);
     const answer = explanation?.terms ?? skeleton(scene, step);
     const shown = showAll ? Infinity : SHOWN;
     root.dataset.t = playhead.t;
@@ -120,7 +120,7 @@ export function createInspector(root, { onLight }) {
     const { scene, playhead, state, changed } = frame;
     if (!scene || !["scene", "t", "phase", "explanation", "playing"].some((k) => changed.has(k))) return;
     last = frame;
-    const explanation = state.explanation?.scene === scene && state.explanation.t === playhead.t ? state.explanation : null;
+    const explanation = explanationAt(state, scene, playhead.t);
     const key = [scene, playhead.t, playhead.phase, explanation?.terms, explanation?.status === "failed" ? explanation.error : null,
       explanation?.terms ? null : statusText(explanation, state.playing, playhead.t)];
     if (drawnKey && key.every((k, i) => Object.is(k, drawnKey[i]))) return;

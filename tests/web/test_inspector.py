@@ -154,7 +154,7 @@ def test_a_seq2seq_chain_says_where_it_crosses_the_hand_over(page, client):
 
 
 def test_the_inspector_follows_the_playhead_and_keeps_what_it_was_told(page, client):
-    trace = open_view(page, "?topology=many_to_many&cell=lstm")
+    trace = open_view(page, "?topology=many_to_many&cell=lstm&len=12")
     wait_inspected(page, 0, "forward")
     explains = lambda: [u for u in page.requests if u.endswith("/api/explain")]  # noqa: E731
     press(page, "ArrowRight")
@@ -166,6 +166,15 @@ def test_the_inspector_follows_the_playhead_and_keeps_what_it_was_told(page, cli
     assert not page.query_selector("[data-inspector] .pending")
     assert inspector_problems(page, explained(client, trace, 0)) == []
     assert len(explains()) == asked
+    # A burst of moves asks for the step where they end, not for every step on the way.
+    asked = len(explains())
+    for _ in range(6):
+        press(page, "ArrowRight")
+    wait_inspected(page, 6, "forward")
+    assert inspector_problems(page, explained(client, trace, 6)) == []
+    assert len(explains()) - asked <= 4, explains()[asked:]  # the first step's, then step 6's terms and chain
+    press(page, "Home")
+    asked = len(explains())
     # Playing asks for nothing until the playhead rests.
     press(page, " ")
     page.wait_for_function("() => document.querySelector('[data-playhead]').dataset.t === '3'", timeout=10_000)
