@@ -103,9 +103,10 @@ export function createInspector(root, { onLight }) {
     if (explanation?.terms) performance.mark("unroll:inspected");
   }
 
-  /** After a redraw, the focus goes back where it was: the button, or the same number. */
+  /** After a redraw, the focus goes back where it was: the title, the button, or the same number. */
   function refocus(focused) {
     if (focused === toggle) toggle.focus();
+    if (focused?.classList.contains("inspector-title")) root.querySelector(".inspector-title").focus();
     if (!focused?.dataset?.name) return;
     const { name, unit } = focused.dataset;
     const again = [...root.querySelectorAll(".terms [data-value]")].find((n) => n.dataset.name === name && n.dataset.unit === unit);

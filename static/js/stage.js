@@ -39,6 +39,14 @@ function textRoom(scene, textWidth) {
   };
 }
 
+/** A column is a step to select: the playhead's is the stage's one Tab stop (roving), Enter opens it. */
+function stepFocus(node, step, atPlayhead) {
+  const input = step.x_label ?? step.x.map((v) => Number(v.toPrecision(3))).join(", ");
+  node.setAttribute("tabindex", atPlayhead ? "0" : "-1");
+  node.setAttribute("role", "group");
+  node.setAttribute("aria-label", `step t = ${step.t}, input ${input}: ← → move the playhead, Enter opens the step in the inspector`);
+}
+
 /** The drawn element of a lit unit ({what: "h"|"c"|"p"|"y", t, unit}; store.litUnit). */
 function unitSelector({ what, t, unit }) {
   const index = { h: "unit", c: "unit", p: "class", y: "dim" }[what];
@@ -117,6 +125,8 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       return node;
     });
     for (const id of columns.keys()) if (!wanted.has(id)) columns.delete(id);
+    const hadFocus = document.activeElement?.matches?.(".stage-svg [data-step]"); // a column: the focus follows the playhead
+    layout.columns.forEach((col, i) => stepFocus(nodes[i], scene.trace.steps[col.t], col.t === playhead.t));
     const folded = foldedLayout(layout);
     fold.drawn = { layout, folded, nodes, focus: playhead.t };
     if (fold.u === 0 && !fold.frame) { // folded and still: the playhead's cell alone, with its loop
@@ -135,6 +145,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       replaceChildren(layers.fold, fold.frame ? drawFold(folded, scene, scene.trace.steps[playhead.t].role) : []);
       if (fold.frame) placeFolding(fold.u);
     }
+    if (hadFocus) nodes[layout.columns.findIndex((c) => c.t === playhead.t)]?.focus();
     if (!fold.frame) clearFolding();
     if (fold.u < 1) root.dataset.folded = "true";
     else delete root.dataset.folded;
@@ -249,10 +260,12 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     }
   });
   root.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && e.target === root) {
-      e.preventDefault();
-      onSelect();
-    }
+    if (e.key !== "Enter" || e.defaultPrevented) return;
+    const column = e.target === root ? null : e.target.closest?.("[data-step]");
+    if (e.target !== root && e.target !== column) return; // Enter on a weight label is its own
+    e.preventDefault();
+    if (column) onSeek(Number(column.dataset.step));
+    onSelect();
   });
   svgRoot.addEventListener("click", (e) => {
     if (labelOf(e)) return;

@@ -191,13 +191,24 @@ def test_a_click_or_enter_on_a_step_selects_it_and_its_numbers_light_their_units
     page.click("[data-step='2'] .column-hit", position={"x": 4, "y": 4})
     wait_inspected(page, 2, "forward")
     assert playhead(page) == ("forward", 2)
-    # The stage is one Tab stop: the player's keys move the playhead, Enter opens its step.
-    assert page.get_attribute("[data-stage]", "tabindex") == "0"
-    page.focus("[data-stage]")
+    # The playhead's column is the stage's one Tab stop; the player's keys move the playhead and
+    # the focus with it; Enter on a focused column selects that step and opens it.
+    tabindex = page.eval_on_selector_all("#stage [data-step]", "(n) => n.map((e) => [e.dataset.step, e.getAttribute('tabindex')])")
+    assert [step for step, index in tabindex if index == "0"] == ["2"]
+    assert all(index == "-1" for step, index in tabindex if step != "2")
+    page.focus("#stage [data-step='2']")
     press(page, "ArrowRight")
     wait_inspected(page, 3, "forward")
+    assert page.evaluate("() => document.activeElement.dataset.step") == "3"
+    page.focus("#stage [data-step='1']")
     press(page, "Enter")
+    wait_inspected(page, 1, "forward")
+    assert playhead(page) == ("forward", 1)
     assert page.evaluate("() => document.activeElement.classList.contains('inspector-title')")
+    press(page, "ArrowRight")  # the player's keys still step, from the inspector's title
+    press(page, "ArrowRight")
+    wait_inspected(page, 3, "forward")
+    page.focus("[data-inspector] .inspector-title")
     # Tab reaches the numbers as one stop; the arrows walk them and each lights its unit.
     for _ in range(4):
         press(page, "Tab")
