@@ -334,7 +334,7 @@ _SMALLEST = """(root) => {
   let smallest = Infinity, where = null;
   for (const node of document.querySelectorAll(root + " *")) {
     const own = [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim());
-    if (!own || node.closest("math") || node.closest("[hidden]") || !node.getClientRects().length) continue;
+    if (!own || node.closest("[hidden]") || !node.getClientRects().length) continue;
     let size = parseFloat(getComputedStyle(node).fontSize);
     const svg = node.closest("svg");
     if (svg && svg.getScreenCTM()) size *= svg.getScreenCTM().a;
