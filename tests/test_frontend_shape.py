@@ -19,7 +19,7 @@ LAYERS = {
                 "text-measure", "tooltip"},
     "controllers": {"explain-loader", "player", "trace-loader", "url-sync"},
     "views": {"announcer", "cell-diagram", "chain-view", "charts", "controls", "fold-button", "header", "inspector", "intro", "legend", "notices", "page-shell",
-              "player-bar", "stage", "timeline", "topology-picker"},
+              "player-bar", "presenter-inspector", "stage", "timeline", "topology-picker"},
     "pages": {"visualizer"},
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script
 }

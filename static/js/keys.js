@@ -1,4 +1,4 @@
-// Keyboard shortcuts (docs/page.md): Space, ←/→, Home/End, B, U, 1–5, F, ?.
+// Keyboard shortcuts (docs/page.md): Space, ←/→, Home/End, B, U, I, 1–5, F, ?.
 // Keys typed into a field stay in the field; Space and Enter on a button press the button.
 
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -21,6 +21,7 @@ export function bindKeys(actions) {
     else if (key === "End") act(actions.end);
     else if (key === "b" || key === "B") act(actions.backward);
     else if (key === "u" || key === "U") act(actions.fold);
+    else if (key === "i" || key === "I") act(actions.inspect);
     else if (key >= "1" && key <= "5") act(() => actions.topology(Number(key) - 1));
     else if (key === "f" || key === "F") act(actions.present);
     else if (key === "?") act(actions.help);

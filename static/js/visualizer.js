@@ -20,6 +20,7 @@ import { createNotices } from "./notices.js";
 import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
 import { createPlayerBar } from "./player-bar.js";
+import { createPresenterInspector } from "./presenter-inspector.js";
 import { savedWeights } from "./requests.js";
 import { createStage } from "./stage.js";
 import { parseState, urlTable } from "./state.js";
@@ -86,6 +87,7 @@ function createViews(store, catalog, player) {
       onWindow: (shown) => store.patch({ stageWindow: shown }),
     }),
     createFoldButton($("btn-fold"), { onToggle: () => store.patch({ folded: !store.state.folded }) }),
+    createPresenterInspector($("btn-inspector"), { onToggle: () => store.patch({ inspecting: !store.state.inspecting }) }),
     createPlayerBar({
       home: $("btn-home"), back: $("btn-back"), play: $("btn-play"), forward: $("btn-forward"), end: $("btn-end"),
       backward: $("btn-backward"), speed: $("speed"), text: $("playhead-text"),
@@ -110,6 +112,7 @@ function bindKeyboard(store, catalog, player, shell) {
     end: () => player.end(),
     backward: () => player.backward(),
     fold: () => store.patch({ folded: !store.state.folded }),
+    inspect: () => store.patch({ inspecting: !store.state.inspecting }),
     topology: (k) => {
       const topology = catalog.topologies[k];
       if (topology) store.patch({ topology: topology.id, inputs: null, length: null, t: 0, phase: "forward" });
@@ -138,7 +141,7 @@ async function start() {
     ...parseState(table, location.search),
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null, explanation: null, litUnit: null,
-    folded: localStorage.getItem(UNFOLDED_KEY) === null,
+    folded: localStorage.getItem(UNFOLDED_KEY) === null, inspecting: false,
   });
   createExplainLoader(store); // first of the subscribers: a step's request leaves before the views draw
   const player = createPlayer(store);

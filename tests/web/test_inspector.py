@@ -374,6 +374,9 @@ def test_screenshots_nothing_overlaps_and_presenter_type_is_large(page, cell, si
     query = f"?topology=seq2seq&cell={cell}&t=6{'&present=1' if presenting else ''}"
     page.add_init_script("localStorage.setItem('unroll.intro', 'closed')")
     open_view(page, query)
+    if presenting:  # presenter mode keeps the stage to itself until I brings the inspector
+        assert not page.is_visible("[data-inspector]")
+        press(page, "i")
     assert page.is_visible("[data-inspector]")
     wait_inspected(page, 6, "forward")
     panel_shot(page, f"inspector-{cell}-forward-{size}")
@@ -381,6 +384,9 @@ def test_screenshots_nothing_overlaps_and_presenter_type_is_large(page, cell, si
         element_shot(page, "[data-cell-diagram]", f"cell-diagram-{cell}-{size}")
         assert overlaps(page, "[data-cell-diagram] text") == []
     open_view(page, query.replace("t=6", "t=5&phase=backward"))
+    if presenting:
+        page.click("#btn-inspector")
+        assert page.get_attribute("#btn-inspector", "aria-pressed") == "true"
     wait_inspected(page, 5, "backward")
     panel_shot(page, f"inspector-{cell}-backward-{size}")
     element_shot(page, "[data-chain]", f"chain-{cell}-{size}")
