@@ -95,7 +95,8 @@ def explain_json(explanation: StepExplanation) -> dict:
         "blocks": list(e.blocks),
         "forward": e.forward,
         "backward": e.backward,
-        "chain": [{"k": link.k, "factor": link.factor, "product": link.product} for link in e.chain],
+        "chain": None if e.chain is None else [
+            {"k": link.k, "factor": link.factor, "product": link.product} for link in e.chain],
     }
 
 

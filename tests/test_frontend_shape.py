@@ -13,17 +13,18 @@ MAX_LINES = 400
 
 # Every module of static/js in exactly one layer; a new module must say which it is.
 LAYERS = {
-    "pure": {"axes", "cells", "catalog", "format", "generation", "hints", "lab-data", "layout", "lessons", "own-data",
-             "own-parse", "passages", "playhead", "requests", "scales", "scene", "state", "store", "wire-format"},
+    "pure": {"axes", "cells", "catalog", "chain-chart", "equations", "format", "gate-diagram", "generation", "hints",
+             "lab-data", "layout", "lessons", "own-data", "own-parse", "passages", "playhead", "requests", "scales",
+             "scene", "state", "store", "wire-format"},
     "http": {"api"},
-    "helpers": {"dom", "keys", "pictograms", "radio-group", "stage-column", "stage-distribution", "stage-gradients",
-                "stage-links", "svg-export", "text-measure", "tooltip"},
-    "controllers": {"compare-loader", "generator", "lab-loader", "lesson-loader", "model-loader", "own-keep", "player",
-                    "trace-loader", "train-runner", "url-sync"},
-    "views": {"announcer", "charts", "compare", "controls", "exports-panel", "generate-panel", "header", "inspector",
-              "intro", "lab-chart", "lab-controls", "lab-readout", "legend", "lesson-menu", "lesson-player", "live-tabs",
-              "model-panel", "notices", "own-panel", "page-shell", "player-bar", "stage", "timeline", "topology-picker",
-              "train-chart", "train-panel"},
+    "helpers": {"dom", "keys", "mathml", "pictograms", "radio-group", "stage-column", "stage-distribution", "stage-fold",
+                "stage-gradients", "stage-links", "svg-export", "text-measure", "tooltip"},
+    "controllers": {"compare-loader", "explain-loader", "generator", "lab-loader", "lesson-loader", "model-loader",
+                    "own-keep", "player", "trace-loader", "train-runner", "url-sync"},
+    "views": {"announcer", "cell-diagram", "chain-view", "charts", "compare", "controls", "exports-panel", "fold-button",
+              "generate-panel", "header", "inspector", "intro", "lab-chart", "lab-controls", "lab-readout", "legend",
+              "lesson-menu", "lesson-player", "live-tabs", "model-panel", "notices", "own-panel", "page-shell",
+              "player-bar", "presenter-inspector", "stage", "timeline", "topology-picker", "train-chart", "train-panel"},
     "pages": {"lab", "learn", "visualizer"},
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script
 }

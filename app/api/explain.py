@@ -25,7 +25,8 @@ engine's own numbers: `h`, `c`, the gates and `dh` are the trace's to the last b
   ‖dh‖ = 0).
 - `chain`: for k = t−1 down to max(0, t − {CHAIN_STEPS}), the spectral norms (largest singular
   values) `factor` = ‖∂s_{{k+1}}/∂s_k‖₂ and `product` = ‖∂s_t/∂s_k‖₂, with s = h, or (h, c) stacked
-  for an LSTM.
+  for an LSTM. With `"chain": false` it is null and not computed: the chain is most of the
+  work, so a page can draw the terms first and ask for the chain after.
 
 **seq2seq**: the chain crosses the hand-over from encoder to decoder, as the gradient does. The
 decoder's first state is computed from the encoder's last, so the link at k = (the encoder's
@@ -37,7 +38,7 @@ for the gradient.
 
 
 def _explain_bytes(req: ExplainRequest) -> bytes:
-    return dumps(explain_json(explain(trace_from(req), req.t)))
+    return dumps(explain_json(explain(trace_from(req), req.t, chain=req.chain)))
 
 
 @router.post("/explain", response_model=ExplainResponse, responses=POST_ERRORS, summary="One step opened up",

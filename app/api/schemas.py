@@ -436,6 +436,8 @@ class ErrorResponse(BaseModel):
 
 class ExplainRequest(TraceFields):
     t: Integer = Field(**RANGES["t"].bounds(), description="the step to open up: 0 to the trace's steps − 1")
+    chain: bool = Field(True, description="compute the chain of Jacobian norms (most of the work); false: "
+                        "`chain` is null, so the terms come first and the chain can be asked after")
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -498,5 +500,6 @@ class ExplainResponse(BaseModel):
     forward: ExplainForward
     backward: ExplainBackward | None = Field(description="null for a trace without a loss (own data whose "
                                              "outputs have no target: forward only)")
-    chain: list[ChainLink] = Field(description=f"k = t−1 down to max(0, t − {config.CHAIN_STEPS}); the "
-                                   "state s is h, or (h, c) stacked for an LSTM")
+    chain: list[ChainLink] | None = Field(
+        description=f"k = t−1 down to max(0, t − {config.CHAIN_STEPS}); the state s is h, or (h, c) stacked "
+        "for an LSTM; null when the request says `\"chain\": false`")

@@ -34,18 +34,19 @@ class StepExplanation:
     blocks: tuple[str, ...]  # the gate blocks of W_ih and W_hh, in order: h / i f g o / r z n
     forward: dict  # x, h_prev, c_prev, per block k: Wx_k Wh_k bx_k bh_k a_k k, then c, h, y, p, target, loss
     backward: dict | None  # dh, dh_out, dh_next, dc, per block da_k, dh_prev, dc_prev, shrink; None: no loss
-    chain: list[ChainLink]  # k = t−1 down to max(0, t − CHAIN_STEPS)
+    chain: list[ChainLink] | None  # k = t−1 down to max(0, t − CHAIN_STEPS); None: not asked for
 
 
-def explain(trace: Trace, t: int) -> StepExplanation:
-    """Step t of `trace`, forward, backward and the Jacobian chain behind it."""
+def explain(trace: Trace, t: int, chain: bool = True) -> StepExplanation:
+    """Step t of `trace`, forward, backward and (unless `chain` is false: most of the work) the
+    Jacobian chain behind it."""
     T = len(trace.records)
     Range(0, T - 1).check("t", t, f" for this trace of {T} steps")
     net, r = trace.network, trace.records[t]
     with np.errstate(all="ignore"):  # an overflow is caught as Diverged, not warned about
         forward, backward = forward_terms(trace, t), backward_terms(trace, t)
-        chain = jacobian_chain(trace, t)
-    return StepExplanation(t, r.spec.role, net.cell.id, net.cell.block_names, forward, backward, chain)
+        links = jacobian_chain(trace, t) if chain else None
+    return StepExplanation(t, r.spec.role, net.cell.id, net.cell.block_names, forward, backward, links)
 
 
 def _block_rows(net):

@@ -182,6 +182,11 @@ export function fetchStep(request, options) {
   return call("/api/step", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options });
 }
 
+/** POST /api/explain: one step opened up (`"chain": false` leaves the chain out, and is quick). */
+export function fetchExplain(request, options) {
+  return call("/api/explain", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options });
+}
+
 /**
  * POST /api/train: a newline-delimited JSON stream. onLine(object) hears each line as it comes;
  * the promise ends with the stream (or an ApiError, as for any call). Aborting `signal` closes

@@ -1,6 +1,7 @@
 // Building DOM and SVG nodes. Text always goes in as textContent: nothing here parses HTML.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
 
 function fill(node, attrs, children) {
   for (const [name, value] of Object.entries(attrs)) {
@@ -21,6 +22,11 @@ export function el(tag, attrs = {}, children = []) {
 /** An SVG element, likewise. */
 export function svg(tag, attrs = {}, children = []) {
   return fill(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+/** A MathML element, likewise (MathML Core: native in Chromium and Firefox). */
+export function mathml(tag, attrs = {}, children = []) {
+  return fill(document.createElementNS(MATHML_NS, tag), attrs, children);
 }
 
 /** Replace a node's children. */

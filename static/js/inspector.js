@@ -1,88 +1,186 @@
-// The inspector view: the playhead step's numbers, as the API sent them (full precision on hover).
+// The inspector view: the playhead's step opened up (docs/page.md, "The inspector"). Its
+// equations, one line per term, typeset in MathML with the numbers of /api/explain (the store's
+// `explanation`, which explain-loader.js fills); forward or backward as the playhead's phase.
+// Hovering or focusing a number lights the unit it belongs to on the stage (onLight).
 
 import { el, replaceChildren } from "./dom.js";
-import { fixed, short, sub, visible } from "./format.js";
+import { explanationAt, formulaPieces, sections, shrinkWords, unitOf, valueOf } from "./equations.js";
+import { fixed, short, visible } from "./format.js";
 import { MANY_CLASSES } from "./layout.js";
-import { valueColor } from "./scales.js";
+import { mathLine } from "./mathml.js";
 import { topClasses } from "./scene.js";
 
-const SHOWN = 12; // values listed before "… and N more"
+const SHOWN = 4; // a vector's entries shown until "all" is asked for
+const LISTED = 8; // classes listed by name past MANY_CLASSES, the most probable first
+const NAV_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 
-/** A vector as a row of coloured chips with values; the first SHOWN, then a count. */
-function vector(values, limit) {
-  const items = values.slice(0, SHOWN).map((v) => el("span", { class: "chip", title: String(v) }, [
-    el("i", { class: "dot", "aria-hidden": "true" }), short(v)]));
-  items.forEach((item, k) => { item.firstChild.style.background = valueColor(values[k], limit); });
-  const more = values.length > SHOWN ? el("span", { class: "more", text: `… and ${values.length - SHOWN} more` }) : null;
-  return el("div", { class: "vector" }, [...items, more]);
+/** The tooltip of a number of the inspector: its name (and unit) and the API's number exactly. */
+export function describeNumber(node) {
+  const d = node.dataset;
+  if (d.name) return `${d.name}${d.unit === undefined ? "" : `[${d.unit}]`}: ${d.value}`;
+  return d.label ? `${d.label}: ${d.value}` : null;
 }
 
-function row(label, content) {
-  return el("div", { class: "row" }, [el("dt", { text: label }), el("dd", {}, [content])]);
+/** What a step's answer will hold, from the trace alone, to lay the lines out before it comes. */
+function skeleton(scene, step) {
+  return {
+    cell: scene.trace.cell,
+    forward: { y: step.y, target: step.target },
+    backward: step.dh === null ? null : {},
+  };
 }
 
-function text(value, title = null) {
-  return el("span", { text: value, title });
+function header(scene, step) {
+  const where = step.role === "step" ? "" : ` · ${step.role}`;
+  const input = step.x_label !== null ? visible(step.x_label) : step.x.map((v) => scene.valueText(v)).join(", ");
+  return el("h2", { class: "inspector-title", tabindex: -1, text: `Step t = ${step.t}${where} · input “${input}”` });
 }
 
-function forwardRows(scene, step) {
-  const rows = [row(`h${sub(step.t)}`, vector(step.h, scene.limits.h))];
-  if (step.c) rows.push(row(`c${sub(step.t)}`, vector(step.c, scene.limits.c)));
-  for (const [name, values] of Object.entries(step.gates ?? {})) rows.push(row(`gate ${name}`, vector(values, 1)));
-  if (step.p) {
-    const best = scene.best[step.t];
-    // Every class, or past MANY_CLASSES the most probable first (and the target, wherever it is).
-    const many = step.p.length > MANY_CLASSES;
-    const listed = many ? [...new Set([...topClasses(step.p, SHOWN), ...(step.target === null ? [] : [step.target])])] : step.p.keys();
-    const items = [...listed].map((k) => el("li", {
-      class: [k === best ? "argmax" : "", k === step.target ? "target" : ""].join(" ").trim() || null,
-      title: String(step.p[k]),
-      text: `${visible(scene.trace.output_vocab?.[k]) ?? k}: ${fixed(step.p[k], 3)}${k === step.target ? "  ← target" : ""}`,
-    }));
-    if (many) items.push(el("li", { class: "more", text: `… the other ${step.p.length - items.length} of ${step.p.length} are smaller` }));
-    rows.push(row(many ? "p, largest" : "p = softmax(y)", el("ul", { class: "probabilities" }, items)));
-  } else if (step.y) {
-    // In a series' own units (mean + std·y); the exact numbers on hover are the network's.
-    const shown = (values) => text(values.map((v) => scene.valueText(v, 4)).join(", "), values.map(String).join(", "));
-    rows.push(row("ŷ", shown(step.y)));
-    rows.push(row("target", step.target ? shown(step.target) : text("none known")));
+/**
+ * p by class name (every class, or past MANY_CLASSES the most probable and the target), so a
+ * student reads which word or character the step bets on; the exact number on hover.
+ */
+function classList(scene, step) {
+  const best = scene.best[step.t];
+  const many = step.p.length > MANY_CLASSES;
+  const listed = many ? [...new Set([...topClasses(step.p, LISTED), ...(step.target === null ? [] : [step.target])])] : [...step.p.keys()];
+  const items = listed.map((k) => el("li", {
+    class: [k === best ? "argmax" : "", k === step.target ? "target" : ""].join(" ").trim() || null,
+    title: String(step.p[k]),
+    text: `${visible(scene.trace.output_vocab?.[k]) ?? k}: ${fixed(step.p[k], 3)}${k === step.target ? "  ← target" : ""}`,
+  }));
+  if (many) items.push(el("li", { class: "more", text: `… the other ${step.p.length - items.length} of ${step.p.length} are smaller` }));
+  return el("section", { class: "terms-block" }, [
+    el("h3", { text: many ? "p by class, the largest" : "p by class" }), el("ul", { class: "probabilities" }, items)]);
+}
+
+function statusText(explanation, playing, t) {
+  if (!explanation || explanation.status === "waiting") {
+    return playing ? "Playing: the numbers appear when the playhead rests (Space pauses)." : "Opening the step up…";
   }
-  if (step.y && step.loss === null) rows.push(row("loss", text("none: no target here")));
-  if (step.loss !== null) rows.push(row("loss", text(short(step.loss, 4), String(step.loss))));
-  return rows;
+  if (explanation.status === "failed") return `This step could not be opened up: ${explanation.error}`;
+  return explanation.terms ? "" : `Opening step ${t} up…`;
 }
 
-function backwardRows(step) {
-  const contrib = Object.entries(step.grad_contrib).map(([name, v]) => `${name} ${short(v, 2)}`).join(" · ");
-  return [
-    row("‖dL/dh‖", text(short(step.dh_norm, 4), String(step.dh_norm))),
-    row(`dL/dh${sub(step.t)}`, vector(step.dh, Math.max(...step.dh.map(Math.abs), 1e-300))),
-    row("this step's share", text(contrib, "the norm of this step's term in each shared weight's gradient")),
-  ];
-}
+/** root: the [data-inspector] element. onLight({what, t, unit} | null): a number is pointed at. */
+export function createInspector(root, { onLight }) {
+  let showAll = false;
+  let last = null;
 
-export function createInspector(root) {
-  function update({ scene, playhead, changed }) {
-    if (!scene || !["scene", "t", "phase"].some((k) => changed.has(k))) return;
+  const toggle = el("button", { type: "button", class: "small show-all", "aria-pressed": "false" });
+  toggle.addEventListener("click", () => {
+    showAll = !showAll;
+    if (last) draw(last);
+  });
+
+  function lines(answer, phase, scene, step, shown) {
+    const values = (name) => valueOf(answer, name);
+    const list = sections(answer, phase, {
+      activation: scene.trace.activation, kind: scene.kind, xLabel: step.x_label,
+      targetLabel: step.target_label ?? (typeof step.target === "number" ? scene.trace.output_vocab?.[step.target] ?? null : null),
+    });
+    return list.map((section) => el("section", { class: "terms-block" }, [
+      el("h3", { text: section.title }),
+      ...section.lines.map((line) => el("div", { class: "term" }, mathLine(formulaPieces(line), { valueOf: values, shown }))),
+    ]));
+  }
+
+  function draw({ scene, playhead, state }) {
     const step = scene.trace.steps[playhead.t];
-    const where = step.role === "step" ? "" : ` · ${step.role}`;
-    const input = step.x_label !== null ? visible(step.x_label) : step.x.map((v) => scene.valueText(v)).join(", ");
-    const nodes = [
-      el("h2", { text: `Step t = ${step.t}${where} · input “${input}”` }),
-      el("p", { class: "equation", text: scene.cell.equation }),
-      el("h3", { text: "Forward" }), el("dl", { class: "values" }, forwardRows(scene, step)),
-    ];
-    if (scene.trace.normalisation) {
-      nodes.push(el("p", { class: "hint", text: "Values in your series' units: mean + std·(the network's number); hover for the network's own." }));
+    const explanation = explanationAt(state, scene, playhead.t);
+    const answer = explanation?.terms ?? skeleton(scene, step);
+    const shown = showAll ? Infinity : SHOWN;
+    root.dataset.t = playhead.t;
+    root.dataset.phase = playhead.phase;
+    toggle.hidden = scene.H <= SHOWN && (scene.trace.input_vocab || step.x.length <= SHOWN);
+    toggle.textContent = showAll ? `show the first ${SHOWN} units` : `show all ${scene.H} units`;
+    toggle.setAttribute("aria-pressed", String(showAll));
+    const status = statusText(explanation, state.playing, playhead.t);
+    const nodes = [header(scene, step), el("div", { class: "inspector-tools" }, [
+      el("p", { class: "inspector-status", role: "status", text: status }), toggle])];
+    if (playhead.phase === "backward" && answer.backward === null) {
+      nodes.push(el("p", { class: "hint", text: "This trace has no loss (no output has a target): no gradient flows back." }));
+    } else {
+      const terms = el("div", {
+        class: "terms", role: "group",
+        "aria-label": `${playhead.phase === "forward" ? "Forward" : "Backward"} equations of step ${playhead.t}; arrow keys move between the numbers`,
+      }, lines(answer, playhead.phase, scene, step, shown));
+      const first = terms.querySelector("[data-value]");
+      if (first) first.setAttribute("tabindex", "0");
+      nodes.push(terms);
+      if (playhead.phase === "forward" && step.p) nodes.push(classList(scene, step));
+      if (playhead.phase === "forward" && scene.trace.normalisation) {
+        nodes.push(el("p", { class: "hint", text: "These are the network's own numbers: your series normalised, (v − mean) / std. The stage shows your units." }));
+      }
+      if (playhead.phase === "backward" && explanation?.terms) {
+        nodes.push(el("p", { class: "shrink-words", text: shrinkWords(answer.backward.shrink, answer.cell) }));
+      }
+      if (playhead.phase === "backward" && step.grad_contrib) {
+        const shares = Object.entries(step.grad_contrib).map(([name, v]) => `${name} ${short(v, 2)}`).join(" · ");
+        nodes.push(el("p", { class: "hint", text: `This step's term in each shared weight's gradient (its norm): ${shares}.` }));
+      } else if (playhead.phase === "forward" && scene.forwardOnly) {
+        nodes.push(el("p", {
+          class: "hint forward-only", "data-forward-only": "",
+          text: "No loss: forward only. No output has a target, so there is no loss and no gradient to send back (give targets to get them).",
+        }));
+      } else if (playhead.phase === "forward") {
+        nodes.push(el("p", { class: "hint", text: "Press B to send the gradient back through time." }));
+      }
     }
-    if (playhead.phase === "backward") nodes.push(el("h3", { text: "Backward" }), el("dl", { class: "values" }, backwardRows(step)));
-    else if (scene.forwardOnly) {
-      nodes.push(el("h3", { text: "Backward" }), el("p", {
-        class: "hint forward-only", "data-forward-only": "",
-        text: "No loss: forward only. No output has a target, so there is no loss and no gradient to send back (give targets to get them).",
-      }));
-    } else nodes.push(el("p", { class: "hint", text: "Press B to send the gradient back through time." }));
+    const focused = root.contains(document.activeElement) ? document.activeElement : null;
     replaceChildren(root, nodes);
+    refocus(focused);
+    if (explanation?.terms) performance.mark("unroll:inspected");
   }
-  return { update, resize() {} };
+
+  /** After a redraw, the focus goes back where it was: the title, the button, or the same number. */
+  function refocus(focused) {
+    if (focused === toggle) toggle.focus();
+    if (focused?.classList.contains("inspector-title")) root.querySelector(".inspector-title").focus();
+    if (!focused?.dataset?.name) return;
+    const { name, unit } = focused.dataset;
+    const again = [...root.querySelectorAll(".terms [data-value]")].find((n) => n.dataset.name === name && n.dataset.unit === unit);
+    if (!again) return;
+    root.querySelector('.terms [tabindex="0"]')?.setAttribute("tabindex", "-1");
+    again.setAttribute("tabindex", "0");
+    again.focus();
+  }
+
+  let drawnKey = null; // what the inspector shows; a change that keeps it (the chain came) draws nothing
+  function update(frame) {
+    const { scene, playhead, state, changed } = frame;
+    if (!scene || !["scene", "t", "phase", "explanation", "playing"].some((k) => changed.has(k))) return;
+    last = frame;
+    const explanation = explanationAt(state, scene, playhead.t);
+    const key = [scene, playhead.t, playhead.phase, explanation?.terms, explanation?.status === "failed" ? explanation.error : null,
+      explanation?.terms ? null : statusText(explanation, state.playing, playhead.t)];
+    if (drawnKey && key.every((k, i) => Object.is(k, drawnKey[i]))) return;
+    drawnKey = key;
+    draw(frame);
+  }
+
+  // Pointing at a number lights its unit on the stage; the arrow keys walk the numbers.
+  const numberOf = (e) => e.target.closest?.("[data-name]");
+  const light = (node) => {
+    if (!node || !last) return onLight(null);
+    const unit = node.dataset.unit === undefined ? null : Number(node.dataset.unit);
+    return onLight(unit === null ? null : unitOf(node.dataset.name, unit, last.playhead.t, last.scene.kind));
+  };
+  root.addEventListener("pointerover", (e) => light(numberOf(e)));
+  root.addEventListener("pointerleave", () => onLight(null));
+  root.addEventListener("focusin", (e) => light(numberOf(e)));
+  root.addEventListener("focusout", () => onLight(null));
+  root.addEventListener("keydown", (e) => {
+    const current = numberOf(e);
+    if (!current || !(e.key in NAV_KEYS || e.key === "Home" || e.key === "End")) return;
+    const all = [...root.querySelectorAll(".terms [data-value]")];
+    const i = all.indexOf(current);
+    const next = e.key === "Home" ? 0 : e.key === "End" ? all.length - 1 : Math.min(all.length - 1, Math.max(0, i + NAV_KEYS[e.key]));
+    e.preventDefault();
+    current.setAttribute("tabindex", "-1");
+    all[next].setAttribute("tabindex", "0");
+    all[next].focus();
+  });
+
+  return { update, resize() {}, focus: () => root.querySelector(".inspector-title")?.focus() };
 }

@@ -264,3 +264,30 @@ export function blocks(layout) {
   }
   return groups;
 }
+
+/**
+ * The folded drawing of a layout (§1.4): one cell, the playhead's column, at the middle of the
+ * stage with its self-loop h_{t−1} -> h_t (the same cell and weights at every step). `x` is where
+ * every column folds to; `loop` the self-loop's path and its label, in absolute coordinates.
+ */
+export function foldedLayout(layout) {
+  const x = (layout.gutter + layout.width) / 2;
+  const { edges } = layout.shapes;
+  const { mid, y: top, height } = layout.hidden;
+  const right = x + edges.right + 2;
+  const reach = Math.min(64, layout.column * 0.55) + 16; // how far right the loop swings
+  const rise = Math.min(height / 2 + 6, 60);
+  return {
+    x,
+    loop: {
+      d: `M${right},${mid - 8} C${right + reach},${mid - rise} ${right + reach},${mid + rise} ${right + 2},${mid + 8}`,
+      labelX: right + reach * 0.55, labelY: mid - rise * 0.75 - 7,
+    },
+    caption: { x: right + reach + 14, y: Math.max(top + 12, mid - 14) },
+  };
+}
+
+/** The x of a column `u` of the way from folded (0, at `x`) to unfolded (1, at col.x). */
+export function unfoldingX(col, folded, u) {
+  return folded.x + (col.x - folded.x) * u;
+}

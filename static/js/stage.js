@@ -3,15 +3,19 @@
 // backward pass are redrawn on every move (a few dozen elements). Geometry is layout.js's.
 
 import { replaceChildren, svg } from "./dom.js";
-import { classRows, inputSource, stageLayout } from "./layout.js";
+import { classRows, foldedLayout, inputSource, stageLayout, unfoldingX } from "./layout.js";
 import { classLabel } from "./scene.js";
 import { chipLines, drawColumn } from "./stage-column.js";
+import { drawFold } from "./stage-fold.js";
 import { drawGradients } from "./stage-gradients.js";
 import { drawBack, drawLinks, weightKey } from "./stage-links.js";
 import { textMeasurer } from "./text-measure.js";
 
 const GUTTER_LABELS = ["outputs y", "hidden h", "inputs x", "◀ 999 earlier", "◇ target"];
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+const UNFOLD_MS = 1100;
+const ease = (u) => (u < 0.5 ? 2 * u * u : 1 - (-2 * u + 2) ** 2 / 2); // in and out
+const clamp01 = (u) => Math.min(1, Math.max(0, u));
 
 function markers() {
   return svg("defs", {}, [
@@ -48,14 +52,29 @@ function textRoom(scene, textWidth) {
   };
 }
 
+/** A column is a step to select: the playhead's is the stage's one Tab stop (roving), Enter opens it. */
+function stepFocus(node, step, atPlayhead) {
+  const input = step.x_label ?? step.x.map((v) => Number(v.toPrecision(3))).join(", ");
+  node.setAttribute("tabindex", atPlayhead ? "0" : "-1");
+  node.setAttribute("role", "group");
+  node.setAttribute("aria-label", `step t = ${step.t}, input ${input}: ← → move the playhead, Enter opens the step in the inspector`);
+}
+
+/** The drawn element of a lit unit ({what: "h"|"c"|"p"|"y", t, unit}; store.litUnit). */
+function unitSelector({ what, t, unit }) {
+  const index = { h: "unit", c: "unit", p: "class", y: "dim" }[what];
+  return `[data-${what}][data-t="${t}"][data-${index}="${unit}"]`;
+}
+
 /**
- * root: the [data-stage] element. onSeek(t): a step was clicked; onHighlight(key | null): a
- * weight label is lit; onWindow({start, end, total, windowed}): the drawn steps changed.
+ * root: the [data-stage] element. onSeek(t): a step was clicked; onSelect(): Enter on the stage
+ * (open the playhead's step); onHighlight(key | null): a weight label is lit;
+ * onWindow({start, end, total, windowed}): the drawn steps changed.
  */
-export function createStage(root, { onSeek, onHighlight, onWindow }) {
+export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   const svgRoot = svg("svg", { class: "stage-svg", role: "group", "aria-label": "The unrolled network" });
   const textWidth = textMeasurer(svgRoot);
-  const layers = Object.fromEntries(["back", "links", "columns", "backward", "front"]
+  const layers = Object.fromEntries(["back", "links", "columns", "backward", "front", "fold"]
     .map((name) => [name, svg("g", { class: `layer-${name}` })]));
   svgRoot.append(markers(), ...Object.values(layers));
   root.replaceChildren(svgRoot);
@@ -66,6 +85,8 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
   let lastWindow = null;
   let last = null; // the last update's {scene, playhead, playing}
   let litKey = null; // the weight whose copies are lit (the store's `weight`)
+  // Folded (0) … unfolded (1); while it moves, `frame` is its animation and `target` where it goes.
+  const fold = { u: 1, target: 1, frame: null, drawn: null };
 
   /** Measure again when the scene, the stage's size or (`restyled`) its type changed. */
   function prepare(scene, restyled) {
@@ -118,12 +139,30 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
       return node;
     });
     for (const id of columns.keys()) if (!wanted.has(id)) columns.delete(id);
-    layers.columns.replaceChildren(...nodes);
-    replaceChildren(layers.back, drawBack(ctx, playhead));
-    const { lines, labels } = drawLinks(ctx, playhead);
-    replaceChildren(layers.links, lines);
-    replaceChildren(layers.front, labels);
-    replaceChildren(layers.backward, drawGradients(ctx, playhead, animate));
+    const hadFocus = document.activeElement?.matches?.(".stage-svg [data-step]"); // a column: the focus follows the playhead
+    layout.columns.forEach((col, i) => stepFocus(nodes[i], scene.trace.steps[col.t], col.t === playhead.t));
+    const folded = foldedLayout(layout);
+    fold.drawn = { layout, folded, nodes, focus: playhead.t };
+    if (fold.u === 0 && !fold.frame) { // folded and still: the playhead's cell alone, with its loop
+      const node = nodes[layout.columns.findIndex((c) => c.t === playhead.t)];
+      node.setAttribute("transform", `translate(${folded.x},0)`);
+      layers.columns.replaceChildren(node);
+      for (const name of ["back", "links", "front", "backward"]) layers[name].replaceChildren();
+      replaceChildren(layers.fold, drawFold(folded, scene, scene.trace.steps[playhead.t].role));
+    } else {
+      layers.columns.replaceChildren(...nodes);
+      replaceChildren(layers.back, drawBack(ctx, playhead));
+      const { lines, labels } = drawLinks(ctx, playhead);
+      replaceChildren(layers.links, lines);
+      replaceChildren(layers.front, labels);
+      replaceChildren(layers.backward, drawGradients(ctx, playhead, animate));
+      replaceChildren(layers.fold, fold.frame ? drawFold(folded, scene, scene.trace.steps[playhead.t].role) : []);
+      if (fold.frame) placeFolding(fold.u);
+    }
+    if (hadFocus) nodes[layout.columns.findIndex((c) => c.t === playhead.t)]?.focus();
+    if (!fold.frame) clearFolding();
+    if (fold.u < 1) root.dataset.folded = "true";
+    else delete root.dataset.folded;
     lastPlayhead = playhead;
     showLit(litKey); // the new links and labels too
     const shown = layout.window;
@@ -133,7 +172,65 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
     }
   }
 
+  /** Mid-animation: every column `u` of the way out from the fold, links fading in late. */
+  function placeFolding(u) {
+    const { layout, folded, nodes, focus } = fold.drawn;
+    const e = ease(u);
+    layout.columns.forEach((col, i) => {
+      nodes[i].setAttribute("transform", `translate(${unfoldingX(col, folded, e)},0)`);
+      if (col.t !== focus) nodes[i].setAttribute("opacity", clamp01(e * 1.6));
+    });
+    const late = clamp01((u - 0.6) / 0.4);
+    for (const name of ["back", "links", "front", "backward"]) layers[name].setAttribute("opacity", late);
+    layers.fold.setAttribute("opacity", 1 - clamp01(u / 0.4));
+  }
+
+  /** The steady drawing keeps nothing of an animation. */
+  function clearFolding() {
+    for (const node of [...Object.values(layers), ...(fold.drawn?.nodes ?? [])]) node.removeAttribute("opacity");
+  }
+
+  /** The animation's end (or an interruption): the steady drawing at `fold.target`. */
+  function settleFold() {
+    if (fold.frame) cancelAnimationFrame(fold.frame);
+    fold.frame = null;
+    fold.u = fold.target;
+  }
+
+  /** Fold (target 0) or unfold (1): animated, or at once under reduced motion. */
+  function animateFold(target) {
+    fold.target = target;
+    if (reducedMotion.matches || !last) {
+      settleFold();
+      if (last) draw(last.scene, last.playhead, false);
+      return;
+    }
+    const from = fold.u;
+    const start = performance.now();
+    const duration = UNFOLD_MS * Math.abs(target - from);
+    const tick = (now) => {
+      const k = duration ? clamp01((now - start) / duration) : 1;
+      fold.u = from + (target - from) * k;
+      if (k >= 1) {
+        settleFold();
+        draw(last.scene, last.playhead, false);
+        performance.mark(target ? "unroll:unfolded" : "unroll:folded");
+        return;
+      }
+      placeFolding(fold.u);
+      fold.frame = requestAnimationFrame(tick);
+    };
+    if (!fold.frame) {
+      fold.frame = requestAnimationFrame(tick);
+      draw(last.scene, last.playhead, false); // every column, from where the fold has them
+    } else {
+      cancelAnimationFrame(fold.frame);
+      fold.frame = requestAnimationFrame(tick);
+    }
+  }
+
   function update({ scene, playhead, state, changed }) {
+    if (changed.has("folded") && !last) fold.u = fold.target = state.folded ? 0 : 1; // nothing drawn yet
     if (!scene) {
       root.dataset.empty = "true";
       return;
@@ -141,14 +238,24 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
     delete root.dataset.empty;
     if (changed.has("status")) root.dataset.stale = String(state.status.kind === "failed");
     const relevant = ["scene", "t", "phase", "presenting"].some((k) => changed.has(k));
+    const drawnBefore = last !== null;
     last = { scene, playhead, playing: state.playing };
     litKey = state.weight;
+    if (relevant && fold.frame) settleFold(); // a move ends the animation where it was going
     if (relevant) draw(scene, playhead, state.playing, changed.has("presenting"));
+    else if (changed.has("folded") && drawnBefore) animateFold(state.folded ? 0 : 1);
     else if (changed.has("weight")) showLit(litKey);
+    if (relevant || changed.has("litUnit")) lightUnit(state.litUnit);
+  }
+
+  /** The unit a number of the inspector belongs to, outlined (none: null). */
+  function lightUnit(unit) {
+    for (const node of svgRoot.querySelectorAll(".lit-unit")) node.classList.remove("lit-unit");
+    if (unit) for (const node of svgRoot.querySelectorAll(unitSelector(unit))) node.classList.add("lit-unit");
   }
 
   function resize() {
-    if (last) draw(last.scene, last.playhead, false);
+    if (last) draw(last.scene, last.playhead, false); // mid-fold, the animation goes on in the new layout
   }
 
   /** Light every copy of the weight `key` (the store's `weight`: a label hovered or focused, or
@@ -170,6 +277,14 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
       e.stopPropagation();
       light(labelOf(e).dataset.weightKey);
     }
+  });
+  root.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || e.defaultPrevented) return;
+    const column = e.target === root ? null : e.target.closest?.("[data-step]");
+    if (e.target !== root && e.target !== column) return; // Enter on a weight label is its own
+    e.preventDefault();
+    if (column) onSeek(Number(column.dataset.step));
+    onSelect();
   });
   svgRoot.addEventListener("click", (e) => {
     if (labelOf(e)) return;

@@ -21,7 +21,8 @@ export function attachTooltip(container, tooltip, describe = describeValue) {
     const box = container.getBoundingClientRect();
     const x = Math.min(e.clientX - box.left + 14, box.width - tooltip.offsetWidth - 4);
     const y = e.clientY - box.top - tooltip.offsetHeight - 10;
-    tooltip.style.transform = `translate(${Math.max(4, x)}px, ${y < 0 ? e.clientY - box.top + 18 : y}px)`;
+    const top = (y < 0 ? e.clientY - box.top + 18 : y) + container.scrollTop; // a scrolled panel's offset
+    tooltip.style.transform = `translate(${Math.max(4, x)}px, ${top}px)`;
   });
   container.addEventListener("pointerleave", () => { tooltip.hidden = true; });
 }

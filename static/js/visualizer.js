@@ -5,6 +5,8 @@ import { exportPytorch, fetchCatalog, fetchLessons, sentBody } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { CELLS, cellOf } from "./cells.js";
+import { createCellDiagram } from "./cell-diagram.js";
+import { createChainView } from "./chain-view.js";
 import { createCharts } from "./charts.js";
 import { createCompare } from "./compare.js";
 import { createCompareLoader } from "./compare-loader.js";
@@ -12,8 +14,10 @@ import { createControls } from "./controls.js";
 import { createExportsPanel } from "./exports-panel.js";
 import { createGeneratePanel } from "./generate-panel.js";
 import { createGenerator, GENERATION_IDLE } from "./generator.js";
+import { createExplainLoader } from "./explain-loader.js";
+import { createFoldButton } from "./fold-button.js";
 import { createHeader } from "./header.js";
-import { createInspector } from "./inspector.js";
+import { createInspector, describeNumber } from "./inspector.js";
 import { createIntro } from "./intro.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
@@ -31,6 +35,7 @@ import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
 import { clampPlayhead } from "./playhead.js";
 import { createPlayerBar } from "./player-bar.js";
+import { createPresenterInspector } from "./presenter-inspector.js";
 import { givenLength, savedWeights } from "./requests.js";
 import { createStage } from "./stage.js";
 import { parseState, urlTable } from "./state.js";
@@ -46,6 +51,18 @@ import { syncUrl } from "./url-sync.js";
 
 const $ = (id) => document.getElementById(id);
 const RHO_STEP = 0.1; // what [ and ] change the recurrent scale by
+const UNFOLDED_KEY = "unroll.unfolded"; // set once the first visit has watched the network unfold
+
+/** The first visit opens folded and unfolds once the network is drawn (remembered per browser). */
+function unfoldOnce(store) {
+  if (!store.state.folded) return;
+  const stop = store.subscribe((changed, state) => {
+    if (!changed.has("scene") || !state.scene) return;
+    stop();
+    localStorage.setItem(UNFOLDED_KEY, "1");
+    setTimeout(() => store.patch({ folded: false }), 500); // a moment to see the one cell first
+  });
+}
 
 /** Loads a saved training's file into the store (its network becomes the view's). */
 async function loadWeights(store, catalog, file) {
@@ -69,6 +86,7 @@ async function loadWeights(store, catalog, file) {
 /** The page's views other than the shell and the notices, in the order they are drawn. */
 function createViews(store, catalog, { player, trainer, generator, lessons, shipped, models }) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
+  const inspector = createInspector($("step-details"), { onLight: (unit) => store.patch({ litUnit: unit }) });
   return [
     createLessonPlayer({
       root: $("lesson"), title: $("lesson-title"), counter: $("lesson-counter"), text: $("lesson-text"),
@@ -110,9 +128,12 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
     createLegend($("legend")),
     createStage($("stage"), {
       onSeek: seek,
+      onSelect: () => inspector.focus(),
       onHighlight: (key) => store.patch({ weight: key }),
       onWindow: (shown) => store.patch({ stageWindow: shown }),
     }),
+    createFoldButton($("btn-fold"), { onToggle: () => store.patch({ folded: !store.state.folded }) }),
+    createPresenterInspector($("btn-inspector"), { onToggle: () => store.patch({ inspecting: !store.state.inspecting }) }),
     createPlayerBar({
       home: $("btn-home"), back: $("btn-back"), play: $("btn-play"), forward: $("btn-forward"), end: $("btn-end"),
       backward: $("btn-backward"), backwardReason: $("backward-reason"), speed: $("speed"), text: $("playhead-text"),
@@ -125,7 +146,9 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
       { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
     createCompare({ root: $("compare"), words: $("compare-words"), grid: $("compare-grid"), top: $("compare-top"),
       close: $("compare-close") }, { onClose: () => store.patch({ compareWith: null }) }),
-    createInspector($("step-details")),
+    inspector,
+    createCellDiagram($("cell-diagram"), { onLight: (unit) => store.patch({ litUnit: unit }) }),
+    createChainView($("chain")),
     createAnnouncer($("announce")),
     createLiveTabs($("live"), { catalog }),
     createTrainPanel($("train"), {
@@ -146,6 +169,8 @@ function bindKeyboard(store, catalog, player, shell, lessons) {
     home: () => player.home(),
     end: () => player.end(),
     backward: () => player.backward(),
+    fold: () => store.patch({ folded: !store.state.folded }),
+    inspect: () => store.patch({ inspecting: !store.state.inspecting }),
     topology: (k) => {
       const topology = catalog.topologies[k];
       if (topology) store.patch({ topology: topology.id, inputs: null, length: null, t: 0, phase: "forward" });
@@ -198,7 +223,9 @@ async function start() {
     weights: null, weightsError: null, stageWindow: null, lesson: null, lessonNote: null, lessonError: null, compared: null,
     ...keptOwnData(), modelStatus: null, keepError: null, refused: null, // your own data (own-data.js)
     live: null, train: TRAIN_IDLE, trainPoints: [], generation: GENERATION_IDLE,
+    explanation: null, litUnit: null, folded: localStorage.getItem(UNFOLDED_KEY) === null, inspecting: false,
   });
+  createExplainLoader(store); // first of the subscribers: a step's request leaves before the views draw
   keepOwnData(store);
   const player = createPlayer(store);
   const shell = createShell(store);
@@ -221,9 +248,11 @@ async function start() {
   syncUrl(store, table);
   const loader = createTraceLoader(store, catalog);
   createCompareLoader(store);
+  unfoldOnce(store);
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell, lessons);
   attachTooltip($("stage"), $("tooltip"));
+  attachTooltip($("inspector-panel"), $("inspector-tooltip"), describeNumber);
   let frame = null;
   new ResizeObserver(() => {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });

@@ -207,3 +207,20 @@ def test_omit_belongs_to_the_trace_alone(client):
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "omit"]
     r = client.post("/api/export/pytorch", json={"omit": ["params"]})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "omit"]
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_without_the_chain_the_terms_are_the_same_and_the_chain_is_null(client, cell):
+    """`"chain": false` skips the chain (most of the work) and changes nothing else."""
+    body = {"topology": "seq2seq", "cell": cell, "hidden_size": 5, "seed": 3, "t": 6}
+    full = post(client, **body)
+    bare = post(client, **body, chain=False)
+    assert bare["chain"] is None and len(full["chain"]) == 6
+    assert {k: v for k, v in bare.items() if k != "chain"} == {k: v for k, v in full.items() if k != "chain"}
+    assert post(client, **body, chain=True) == full
+
+
+@pytest.mark.parametrize("chain", ["false", 0, None, [False]])
+def test_chain_must_be_a_boolean(client, chain):
+    r = client.post("/api/explain", json={"t": 0, "chain": chain})
+    assert r.status_code == 422
+    (item,) = r.json()["detail"]
+    assert item["loc"] == ["body", "chain"], item

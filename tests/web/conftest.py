@@ -9,6 +9,9 @@ import pytest
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# A browser that has seen the page before: it opens unfolded (the first visit opens folded and
+# unfolds once; tests/web/test_inspector.py tests that visit on its own).
+RETURNING_VISITOR = "localStorage.setItem('unroll.unfolded', '1')"
 
 
 def chromium_path() -> str | None:
@@ -37,6 +40,7 @@ def browser():
 def page(browser, live_url):
     """A fresh page that records console errors and every request it makes."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_url)
+    context.add_init_script(RETURNING_VISITOR)
     page = context.new_page()
     page.console_errors = []
     page.requests = []

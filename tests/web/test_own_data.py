@@ -194,7 +194,9 @@ def test_your_own_numbers_draw_in_their_own_units(page, client):
     assert close(verdict, mean + std * trace["steps"][t]["y"][0]), verdict
     limit = max(1, *(abs(v) for s in trace["steps"] for v in (s["y"] or []) + (s["target"] or [])))
     assert [close(a, mean + std * u * limit) for a, u in zip(shown["axis"], (1, 0, -1), strict=True)] == [True] * 3
-    assert "ŷ" in page.text_content(".step-details .values")
+    # The inspector's equations are in the network's own numbers, and it says so.
+    page.wait_for_function("() => document.querySelector('.step-details math')")
+    assert "your series normalised, (v − mean) / std" in page.text_content(".step-details")
     # The input field shows the window as it was pasted, so an edit changes only what is edited.
     typed = [float(v) for v in page.input_value("#inputs-field").split("; ")]
     start = values.index(typed[0])

@@ -40,7 +40,7 @@ def test_presenter_mode_at_1920_is_readable_from_the_back_and_fills_the_stage(pa
     assert smallest_text(page)["px"] >= 24, smallest_text(page)
     assert overlapping_labels(page) == []
     filled = page.evaluate(FILLED)
-    assert filled["width"] > 0.75 or topology == "one_to_one", filled  # five steps use the stage's width
+    assert filled["width"] > 0.7 or topology == "one_to_one", filled  # five steps use the stage's width (beside the Train panel)
     assert filled["height"] > 0.8 and filled["strip"] > 0.12, filled  # and its height; h is no sliver
     screenshot(page, f"presenting-{topology}-1920x1080")
     assert page.console_errors == []
