@@ -27,7 +27,7 @@ LAYERS = {
 # What each layer may import.
 MAY_IMPORT = {
     "pure": {"pure"},
-    "http": set(),
+    "http": {"pure"},  # api.js reads the packed form with wire-format.js
     "helpers": {"pure", "helpers"},
     "controllers": {"pure", "http"},
     "views": {"pure", "helpers"},

@@ -1,17 +1,20 @@
 // The API client: the only module that speaks HTTP, and knows the server's URLs and its error
 // shapes. Requests are built elsewhere (requests.js); this sends them and reads the answers.
 
+import { ACCEPT_PACKED, decodeTrace, isPacked } from "./wire-format.js";
+
 const TRACE_TIMEOUT_MS = 90_000;
 const CATALOG_TIMEOUT_MS = 15_000;
 const BUSY_RETRIES = 6;
 
 /** A refusal or a failure, with `kind`: invalid (4xx), busy (503), unreachable, timeout, server. */
 export class ApiError extends Error {
-  constructor(kind, message, { status = null, field = null } = {}) {
+  constructor(kind, message, { status = null, field = null, fields = [] } = {}) {
     super(message);
     this.kind = kind;
     this.status = status;
     this.field = field;
+    this.fields = fields; // every field the refusal names
   }
 }
 
@@ -43,15 +46,16 @@ async function errorFrom(response) {
   try { detail = (await response.json()).detail; } catch { /* not JSON: keep the status */ }
   const { message, field } = describeDetail(detail ?? `HTTP ${response.status}`);
   const kind = response.status === 503 ? "busy" : response.status >= 500 ? "server" : "invalid";
-  return new ApiError(kind, message, { status: response.status, field });
+  const fields = Array.isArray(detail) ? detail.map((item) => fieldName(item?.loc)) : [];
+  return new ApiError(kind, message, { status: response.status, field, fields });
 }
 
-const PROGRESS_FROM_BYTES = 4_000_000; // smaller answers arrive too fast for a progress bar to help
+const PROGRESS_FROM_BYTES = 2_000_000; // smaller answers arrive too fast for a progress bar to help
 
-/** The body as JSON, reporting the fraction received when the answer is large. */
-async function readJson(response, onProgress) {
+/** The body's bytes, reporting the fraction received when the answer is large. */
+async function readBytes(response, onProgress) {
   const total = Number(response.headers.get("content-length")) || 0;
-  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return response.json();
+  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
   const chunks = [];
   let received = 0;
@@ -65,14 +69,26 @@ async function readJson(response, onProgress) {
   const body = new Uint8Array(received);
   let offset = 0;
   for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.length; }
-  return JSON.parse(new TextDecoder().decode(body));
+  return body;
+}
+
+/** The answer as the object its JSON gives, read by its Content-Type: the packed form
+ * (docs/api.md, "The packed form of a trace") or JSON (a server or proxy that only speaks it). */
+async function readAnswer(response, onProgress) {
+  const bytes = await readBytes(response, onProgress);
+  if (!isPacked(response.headers.get("content-type"))) return JSON.parse(new TextDecoder().decode(bytes));
+  try {
+    return decodeTrace(bytes);
+  } catch (error) {
+    throw new ApiError("server", `the server's packed answer could not be read: ${error.message}`);
+  }
 }
 
 /**
  * One call to the API. A 503 is retried after its Retry-After (onRetry(attempt, ms) is told);
  * a server that does not answer within timeoutMs, or at all, is an ApiError.
  */
-async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProgress } = {}) {
+async function call(path, { body = undefined, accept = null, signal, timeoutMs, onRetry, onProgress } = {}) {
   for (let attempt = 1; ; attempt++) {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signals = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -80,7 +96,7 @@ async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProg
     try {
       response = await fetch(path, {
         method: body === undefined ? "GET" : "POST",
-        headers: body === undefined ? {} : { "Content-Type": "application/json" },
+        headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...(accept ? { Accept: accept } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: signals,
       });
@@ -91,7 +107,7 @@ async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProg
         continue;
       }
       if (!response.ok) throw await errorFrom(response);
-      return await readJson(response, onProgress);
+      return await readAnswer(response, onProgress);
     } catch (error) {
       if (error instanceof ApiError) throw error;
       if (signal?.aborted) throw signal.reason;
@@ -110,9 +126,20 @@ export async function fetchCatalog(options) {
   return { topologies, tasks, presets, limits };
 }
 
-/** POST /api/trace. */
-export function fetchTrace(request, options) {
-  return call("/api/trace", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options });
+/**
+ * POST /api/trace, asked for in the packed form and without the parts named in `omit` (of
+ * "params", "grads"; `param_shapes` then stands for the params). An older server that refuses
+ * `omit` is asked once more without it; one that only speaks JSON answers JSON.
+ */
+export async function fetchTrace(request, { omit = [], ...options } = {}) {
+  const post = (body) => call("/api/trace", { body, accept: ACCEPT_PACKED, timeoutMs: TRACE_TIMEOUT_MS, ...options });
+  if (!omit.length) return post(request);
+  try {
+    return await post({ ...request, omit });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 422 && error.fields.includes("omit"))) throw error;
+    return post(request);
+  }
 }
 
 /**

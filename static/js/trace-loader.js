@@ -9,6 +9,7 @@ import { sceneOf } from "./scene.js";
 import { TRACE_FIELDS } from "./state.js";
 
 const SLOW_MS = 300; // a trace that takes longer says so
+const UNDRAWN = ["params", "grads"]; // not drawn: the scene counts the params from their shapes
 const INPUT_FIELD = /^(inputs|targets|length)/; // refusals shown beside the input field
 
 function sentence(text) {
@@ -43,6 +44,7 @@ export function createTraceLoader(store, catalog) {
     const slow = setTimeout(() => store.patch({ status: { kind: "loading", message: "Computing the trace…" } }), SLOW_MS);
     try {
       const trace = await fetchTrace(request, {
+        omit: UNDRAWN,
         signal: mine.signal,
         onRetry: (attempt, ms) => {
           clearTimeout(slow);
