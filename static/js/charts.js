@@ -1,10 +1,12 @@
-// The two linked chart views under the stage, drawn with plotly.js (served from the installed
-// `plotly` package): the hidden state as a units × time heatmap, and ‖dL/dh_t‖ on a log axis.
-// Plotly redraws only when the scene changes; the playhead is an overlay of our own, positioned
-// in percentages of the plot area, so following it costs no plotly work. Colours and type are
-// the page's CSS custom properties.
+// The two linked chart views under the stage, drawn with plotly.js (its cartesian bundle, from
+// our own origin): the hidden state as a units × time heatmap, and ‖dL/dh_t‖ on a log axis.
+// plotly.js is loaded when the charts are first drawn, after the stage has been painted, so the
+// stage never waits for it. Plotly redraws only when the scene changes; the playhead is an
+// overlay of our own, positioned in percentages of the plot area, so following it costs no
+// plotly work. Colours and type are the page's CSS custom properties.
 
 import { el } from "./dom.js";
+import { afterPaint, loadScript } from "./load-script.js";
 import { plotlyValueScale } from "./scales.js";
 
 const CONFIG = { displayModeBar: false };
@@ -129,17 +131,30 @@ function overlay(node) {
   };
 }
 
-export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, onSeek }) {
-  const plotly = window.Plotly;
+/** plotlySrc: the URL of plotly.js, loaded on the first drawing. */
+export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, plotlySrc, onSeek }) {
   const overlays = { heatmap: overlay(heatmapOverlay), norms: overlay(normsOverlay) };
   let scene = null;
-  if (!plotly) {
-    for (const node of [heatmap, norms]) node.replaceChildren(el("p", { class: "chart-missing", text: "The charts need plotly.js, which did not load." }));
-  }
+  let plotly = null; // window.Plotly, once loaded
+  let loading = null; // the promise of that load
   const sized = (node, layout) => ({ ...layout, width: node.clientWidth, height: node.clientHeight });
 
+  /** plotly.js, loaded after the stage has been painted; null when it cannot load. */
+  async function load() {
+    await afterPaint();
+    try {
+      await loadScript(plotlySrc);
+    } catch { /* said in the charts' boxes */ }
+    plotly = window.Plotly ?? null;
+    if (!plotly) {
+      for (const node of [heatmap, norms]) node.replaceChildren(el("p", { class: "chart-missing", text: "The charts need plotly.js, which did not load." }));
+    }
+    return plotly;
+  }
+  const ready = () => (loading ??= load());
+
   async function draw() {
-    if (!plotly) return;
+    if (!(await ready())) return;
     const look = theme(heatmap);
     for (const o of Object.values(overlays)) o.place(look.margin);
     const figures = [[heatmap, heatmapFigure(scene, look, heatmap.clientHeight)], [norms, normFigure(scene, look, norms.clientHeight)]];

@@ -1,6 +1,7 @@
 """How the page loads (docs/page.md, "How the page loads"): its trace in the packed form without
 params and grads, read exactly; a server that only speaks JSON (or a proxy that drops the Accept
-header) and an older server that refuses `omit` draw the same numbers."""
+header) and an older server that refuses `omit` draw the same numbers; the stage is drawn before
+plotly.js runs, and the charts say so when it cannot load."""
 
 import json
 
@@ -166,3 +167,57 @@ def test_a_large_packed_answer_shows_its_progress_and_is_read_whole(page):
     fractions = found["fractions"]
     assert len(fractions) == -(-found["bytes"] // 100003) and fractions == sorted(fractions) and fractions[-1] == 1
     assert found["shapes"] == [1024, 256]
+
+
+# The stage first, plotly.js after ----------------------------------------------------------------
+
+WATCH = """
+window.__seen = {};
+new MutationObserver(() => {
+  const now = performance.now();
+  if (!window.__seen.stage && document.querySelector("#stage [data-h]")) window.__seen.stage = now;
+  if (!window.__seen.script && document.querySelector("script[src*='plotly']")) {
+    window.__seen.script = now;
+    window.__seen.stageAtScript = Boolean(document.querySelector("#stage [data-h]"));
+    window.__seen.plotlyAtScript = typeof window.Plotly;
+  }
+}).observe(document, { subtree: true, childList: true });"""
+
+
+def test_the_stage_is_drawn_before_plotly_runs_and_the_charts_after(page, client):
+    page.add_init_script(WATCH)
+    sent, types, trace = open_and_read(page, client, "?topology=many_to_many&cell=gru&h=8")
+    seen = page.evaluate("window.__seen")
+    marks = page.evaluate("""() => Object.fromEntries(["unroll:stage", "unroll:drawn"]
+        .map((name) => [name, performance.getEntriesByName(name)[0].startTime]))""")
+    # plotly.js is only preloaded by the page's head; its <script> comes after the stage is drawn
+    assert page.locator("head script[src*='plotly']").count() == 1
+    assert page.locator("link[rel=preload][as=script][href*='/vendor/plotly-cartesian-']").count() == 1
+    assert seen["stageAtScript"] and seen["plotlyAtScript"] == "undefined"
+    assert seen["stage"] <= seen["script"] and marks["unroll:stage"] <= seen["script"] <= marks["unroll:drawn"]
+    z = page.evaluate("() => document.getElementById('heatmap').data[0].z")
+    assert z == [[s["h"][unit] for s in trace["steps"]] for unit in range(8)]
+    norms = page.evaluate("() => document.getElementById('dh-chart').data[0].y")
+    assert norms == [s["dh_norm"] for s in trace["steps"]]
+    # a new trace redraws both marks, the charts with plotly already there
+    page.fill("#seed", "7")
+    page.press("#seed", "Tab")
+    page.wait_for_function("() => performance.getEntriesByName('unroll:drawn').length === 2")
+    assert page.evaluate("performance.getEntriesByName('unroll:stage').length") == 2
+    assert page.locator("script[src*='plotly']").count() == 1
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("failure", ["missing", "broken"])
+def test_charts_that_cannot_load_plotly_say_so_and_the_stage_stays(page, client, failure):
+    if failure == "missing":
+        page.route("**/vendor/plotly-cartesian-*", lambda route: route.fulfill(status=404, body="not here"))
+    else:  # a script that runs but defines no Plotly (a proxy's error page, a truncated file)
+        page.route("**/vendor/plotly-cartesian-*", lambda route: route.fulfill(
+            status=200, content_type="text/javascript", body="// cut short"))
+    sent, types, trace = open_and_read(page, client)
+    assert drawn_problems(page, trace) == []
+    for chart in ("#heatmap", "#dh-chart"):
+        assert "The charts need plotly.js, which did not load." in page.text_content(chart)
+    own = FAILED_RESOURCE.format(status=404)  # the browser's line about the missing file
+    assert [e for e in page.console_errors if not e.startswith(own)] == []
