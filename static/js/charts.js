@@ -1,7 +1,7 @@
 // The two linked chart views under the stage, drawn with plotly.js (its cartesian bundle, from
 // our own origin): the hidden state as a units × time heatmap, and ‖dL/dh_t‖ on a log axis.
-// plotly.js is loaded when the charts are first drawn, after the stage has been painted, so the
-// stage never waits for it. Plotly redraws only when the scene changes; the playhead is an
+// They draw after the stage has been painted, and plotly.js is loaded when they are first drawn,
+// so the stage never waits for them. Plotly redraws only when the scene changes; the playhead is an
 // overlay of our own, positioned in percentages of the plot area, so following it costs no
 // plotly work. Colours and type are the page's CSS custom properties.
 
@@ -137,11 +137,11 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, plo
   let scene = null;
   let plotly = null; // window.Plotly, once loaded
   let loading = null; // the promise of that load
+  let queued = null; // the promise of the next drawing, while it waits for a painted frame
   const sized = (node, layout) => ({ ...layout, width: node.clientWidth, height: node.clientHeight });
 
-  /** plotly.js, loaded after the stage has been painted; null when it cannot load. */
+  /** plotly.js, loaded once; null when it cannot load. */
   async function load() {
-    await afterPaint();
     try {
       await loadScript(plotlySrc);
     } catch { /* said in the charts' boxes */ }
@@ -153,8 +153,17 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, plo
   }
   const ready = () => (loading ??= load());
 
-  async function draw() {
-    if (!(await ready())) return;
+  /** Both charts, drawn after the stage has been painted (the first time, plotly.js is loaded
+   * then); the changes of one frame are drawn once, with the latest scene. */
+  function draw() {
+    queued ??= afterPaint().then(() => {
+      queued = null;
+      return ready();
+    }).then((found) => found && drawNow());
+    return queued;
+  }
+
+  async function drawNow() {
     const look = theme(heatmap);
     for (const o of Object.values(overlays)) o.place(look.margin);
     const figures = [[heatmap, heatmapFigure(scene, look, heatmap.clientHeight)], [norms, normFigure(scene, look, norms.clientHeight)]];

@@ -140,6 +140,8 @@ async function start() {
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null,
   });
+  const loader = createTraceLoader(store, catalog);
+  loader.load(); // asked for first: the views are built while the server computes it
   const player = createPlayer(store);
   const shell = createShell(store);
   const views = [shell, notices, ...createViews(store, catalog, player)];
@@ -153,7 +155,6 @@ async function start() {
   store.subscribe(render);
   render(new Set(Object.keys(store.state)));
   syncUrl(store, table);
-  const loader = createTraceLoader(store, catalog);
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell);
   attachTooltip($("stage"), $("tooltip"));
@@ -161,7 +162,6 @@ async function start() {
   new ResizeObserver(() => {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });
   }).observe($("stage"));
-  loader.load();
 }
 
 start();

@@ -221,3 +221,16 @@ def test_charts_that_cannot_load_plotly_say_so_and_the_stage_stays(page, client,
         assert "The charts need plotly.js, which did not load." in page.text_content(chart)
     own = FAILED_RESOURCE.format(status=404)  # the browser's line about the missing file
     assert [e for e in page.console_errors if not e.startswith(own)] == []
+
+
+def test_every_module_the_page_runs_is_preloaded_from_the_start(page, client):
+    """<link rel="modulepreload"> for each module visualizer.js imports, directly or not (the
+    server reads the imports): all are asked for at once, none is left out or extra."""
+    open_and_read(page, client, "?topology=one_to_one")
+    preloaded = page.evaluate("""() => [...document.querySelectorAll("link[rel=modulepreload]")]
+        .map((l) => new URL(l.href).pathname)""")
+    loaded = page.evaluate("""() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname)
+        .filter((p) => p.startsWith("/static/js/"))""")
+    assert sorted(preloaded) == sorted(set(loaded) - {"/static/js/visualizer.js"})
+    assert len(preloaded) == len(set(preloaded)) > 30
+    assert page.console_errors == []
