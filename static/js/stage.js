@@ -24,6 +24,16 @@ function markers() {
   ]);
 }
 
+/** `parent`'s children made exactly `nodes`, in order, moving only the ones that must move:
+ * replacing them all would style and lay out every column again at each step played. */
+function placeChildren(parent, nodes) {
+  const keep = new Set(nodes);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  nodes.forEach((node, k) => {
+    if (parent.children[k] !== node) parent.insertBefore(node, parent.children[k] ?? null);
+  });
+}
+
 /** The widths text needs, once per scene and font: the narrowest column, the row labels' gutter. */
 function textRoom(scene, textWidth) {
   const { trace } = scene;
@@ -97,14 +107,15 @@ export function createStage(root, { onSeek, onHighlight, onWindow }) {
       seen.add(step.role);
       const node = columnFor(ctx, step, revealed, focusable);
       wanted.add(`${col.t}:${revealed}:${focusable}`);
-      node.setAttribute("transform", `translate(${col.x},0)`);
+      const transform = `translate(${col.x},0)`;
+      if (node.getAttribute("transform") !== transform) node.setAttribute("transform", transform);
       const entering = animate && playhead.phase === "forward" && col.t === playhead.t
         && lastPlayhead?.phase === "forward" && lastPlayhead.t === playhead.t - 1;
       node.classList.toggle("entering", Boolean(entering));
       return node;
     });
     for (const id of columns.keys()) if (!wanted.has(id)) columns.delete(id);
-    layers.columns.replaceChildren(...nodes);
+    placeChildren(layers.columns, nodes);
     replaceChildren(layers.back, drawBack(ctx, playhead));
     const { lines, labels } = drawLinks(ctx, playhead);
     replaceChildren(layers.links, lines);
