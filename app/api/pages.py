@@ -30,7 +30,7 @@ async def index(request: Request):
 IMPORT = re.compile(r"""^import\s[^"';]*["']\./([\w-]+\.js)["']""", re.M)  # import … from "./x.js"
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4)
 def imported_modules(entry: str) -> tuple[str, ...]:
     """Every module of static/js that `entry` imports, directly or not, for the page's
     <link rel="modulepreload">: the browser asks for them all at once, instead of one level of
