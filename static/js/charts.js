@@ -134,21 +134,26 @@ function overlay(node) {
 /** plotlySrc: the URL of plotly.js, loaded on the first drawing. */
 export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, plotlySrc, onSeek }) {
   const overlays = { heatmap: overlay(heatmapOverlay), norms: overlay(normsOverlay) };
+  heatmapOverlay.hidden = normsOverlay.hidden = true; // until laid over a drawn plot
   let scene = null;
   let plotly = null; // window.Plotly, once loaded
   let loading = null; // the promise of that load
   let queued = null; // the promise of the next drawing, while it waits for a painted frame
   const sized = (node, layout) => ({ ...layout, width: node.clientWidth, height: node.clientHeight });
 
+  const say = (text) => {
+    for (const node of [heatmap, norms]) node.replaceChildren(el("p", { class: "chart-missing", text }));
+  };
+
   /** plotly.js, loaded once; null when it cannot load. */
   async function load() {
+    say("Loading the charts…");
     try {
       await loadScript(plotlySrc);
     } catch { /* said in the charts' boxes */ }
     plotly = window.Plotly ?? null;
-    if (!plotly) {
-      for (const node of [heatmap, norms]) node.replaceChildren(el("p", { class: "chart-missing", text: "The charts need plotly.js, which did not load." }));
-    }
+    if (plotly) for (const node of [heatmap, norms]) node.replaceChildren();
+    else say("The charts need plotly.js, which did not load.");
     return plotly;
   }
   const ready = () => (loading ??= load());
@@ -166,6 +171,7 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, plo
   async function drawNow() {
     const look = theme(heatmap);
     for (const o of Object.values(overlays)) o.place(look.margin);
+    heatmapOverlay.hidden = normsOverlay.hidden = false;
     const figures = [[heatmap, heatmapFigure(scene, look, heatmap.clientHeight)], [norms, normFigure(scene, look, norms.clientHeight)]];
     await Promise.all(figures.map(([node, f]) => plotly.react(node, f.data, sized(node, f.layout), CONFIG)));
     for (const [node] of figures) {

@@ -234,3 +234,22 @@ def test_every_module_the_page_runs_is_preloaded_from_the_start(page, client):
     assert sorted(preloaded) == sorted(set(loaded) - {"/static/js/visualizer.js"})
     assert len(preloaded) == len(set(preloaded)) > 30
     assert page.console_errors == []
+
+
+def test_while_plotly_loads_the_charts_say_so_and_the_stage_plays(page, client):
+    held = []
+    page.route("**/vendor/plotly-cartesian-*", lambda route: held.append(route))
+    page.goto("/?topology=many_to_many")
+    page.wait_for_function("() => performance.getEntriesByName('unroll:stage').length > 0")
+    page.wait_for_function("() => document.getElementById('heatmap').textContent === 'Loading the charts…'")
+    assert page.text_content("#dh-chart") == "Loading the charts…"
+    assert page.is_hidden("#heatmap-overlay") and page.is_hidden("#dh-overlay")  # no playhead over nothing
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('[data-playhead]').dataset.t === '1'")
+    assert page.evaluate("performance.getEntriesByName('unroll:drawn').length") == 0
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => performance.getEntriesByName('unroll:drawn').length === 1")
+    assert page.is_visible("#heatmap-overlay .playhead-box") and "Loading" not in page.text_content("#heatmap")
+    assert page.evaluate("() => document.getElementById('heatmap').data[0].z.length") == 8
+    assert page.console_errors == []
