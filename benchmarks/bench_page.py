@@ -1,94 +1,88 @@
-"""Page speed in headless Chromium on loopback: first drawing, redraw, and frames while playing.
+"""Page speed in headless Chromium on loopback, each figure against its goal (DESIGN §7) and, with
+`--before REF`, against the code of that commit measured in the same run, round by round.
 
-The view: many_to_many, lstm, H = 64, 100 steps (a 2 MB trace). Measured:
+The view: many_to_many, lstm, H = 64, 100 steps, at 1366×768. Measured, for each code:
 
-- first drawing: navigation start to the page's "unroll:drawn" mark (stage and both charts drawn);
-- redraw: a control change (a new seed) to the next "unroll:drawn" mark;
-- frames: requestAnimationFrame intervals for a few seconds of the forward pass playing at 4×,
-  then of the backward pass.
+- cold: a shared link opened in a fresh browser context (an empty cache): navigation start to
+  the stage painted (the first frame after its cells are in the DOM) and to the page's
+  "unroll:drawn" mark (stage and both charts drawn);
+- warm: the same link opened again in that context (plotly.js and the modules cached);
+- redraw: a new seed typed, to the next "unroll:drawn" (and, where the page sets it, to
+  "unroll:stage": the stage alone);
+- bytes: the trace's transferSize as the page fetched it (resource timing), and everything the
+  cold load fetched;
+- frames: requestAnimationFrame intervals while playing at 4× (a step every 200 ms), forward,
+  then backward.
 
-Anchors, measured in the same run: the bare `POST /api/trace` for the same view, fetched from the
-page (server time plus transfer), for the drawing times; an idle page's rAF interval for frames.
-Then the largest trace (one_to_many, rnn, T = 500, H = 256): whether the page shows its loading
-progress, and the longest main-thread task (PerformanceObserver "longtask") while it plays.
-Then the inspector, on the first view: a click on a step not yet opened to its inspector drawn
-(the click to the page's "unroll:inspected" mark: its terms typeset with the API's numbers), with
-the bare `POST /api/explain` without the chain, fetched from the page, as its anchor; and the
-frames of the unfold animation (U) at T = 50, H = 32 (lstm), against an idle page's.
-Goals: first drawing <= 1 s, redraw <= 100 ms, frames median <= 16.7 ms and p95 <= 33 ms in both
-passes and while unfolding, no task over 200 ms while playing the largest trace, a click to its
-inspector <= 50 ms.
+Anchors in the same run: each code against the other, and the bare `POST /api/trace` fetched
+from the page, as JSON and in the packed form without params and grads (server, transfer and
+parse); an idle page's frame. Then the largest trace (one_to_many, lstm, T = 500, H = 256):
+whether the loading progress shows, and the longest main-thread task while it plays.
 
-    python benchmarks/bench_page.py [--seconds 4]
+Each code is served by its own `unroll serve --workers 1` from a copy in a temporary folder (the
+old one from `git archive REF`, the new one from this checkout's files), every file's mtime set
+alike, so that the browser's heuristic caching treats both the same.
+
+    python benchmarks/bench_page.py [--before REF] [--rounds 5] [--seconds 3]
 """
 
 import argparse
+import os
+import shutil
 import socket
 import statistics
+import subprocess
 import sys
-import threading
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
-import uvicorn
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from app.main import create_app  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from tests.web.conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
-VIEW = "?topology=many_to_many&cell=lstm&h=64&len=100"
+VIEW = "/?topology=many_to_many&cell=lstm&h=64&len=100"
 BODY = {"topology": "many_to_many", "task": "named_entities", "cell": "lstm", "activation": "tanh",
         "hidden_size": 64, "seed": 0, "teacher_forcing": False, "recurrent_scale": None, "length": 100}
-LARGEST = "?topology=one_to_many&cell=lstm&h=256&len=500&speed=4"
-UNFOLDING = "?topology=many_to_many&cell=lstm&h=32&len=50&t=25"
-RETURNING = "localStorage.setItem('unroll.unfolded', '1')"  # a returning visitor: the page opens unfolded
+LARGEST = "/?topology=one_to_many&cell=lstm&h=256&len=500&speed=4"
+GOALS = {"cold stage": 500, "cold drawn": 1000, "redraw": 50, "trace bytes": 500_000, "frame median": 16.7,
+         "frame p95": 33}
 
-# A click on step t's column to the next "unroll:inspected" mark (its terms drawn), in ms; then
-# wait for its chain, so that the next click is not measured against this one's chain.
-INSPECT_JS = """async (t) => {
-  const column = document.querySelector(`#stage [data-step="${t}"] .column-hit`);
+# Times the stage's first painted frame: the frame after its first cell is in the DOM.
+WATCH_STAGE = """
+new MutationObserver((records, observer) => {
+  if (!document.querySelector("#stage [data-h]")) return;
+  observer.disconnect();
+  requestAnimationFrame(() => { window.__stagePainted = performance.now(); });
+}).observe(document, { subtree: true, childList: true });"""
+
+LOAD_JS = """() => {
+  const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+  const resources = performance.getEntriesByType("resource");
+  const trace = resources.find((e) => e.name.endsWith("/api/trace"));
+  const navigation = performance.getEntriesByType("navigation")[0];
+  return { stage: window.__stagePainted ?? null, stageMark: mark("unroll:stage"), drawn: mark("unroll:drawn"),
+           traceBytes: trace ? trace.transferSize : null,
+           allBytes: navigation.transferSize + resources.reduce((n, e) => n + e.transferSize, 0) };
+}"""
+
+REDRAW_JS = """() => new Promise((resolve) => {
   const start = performance.now();
-  const drawn = new Promise((resolve) => {
-    new PerformanceObserver((list, observer) => {
-      for (const e of list.getEntries()) {
-        if (e.name === "unroll:inspected") { observer.disconnect(); resolve(e.startTime - start); }
-      }
-    }).observe({ type: "mark" });
-  });
-  column.dispatchEvent(new MouseEvent("click", { bubbles: true }));
-  const ms = await drawn;
-  await new Promise((resolve) => {
-    const chained = () => document.querySelector(`[data-chain][data-t="${t}"] [data-chain-k]`);
-    const ready = () => (chained() ? resolve() : setTimeout(ready, 20));
-    ready();
-  });
-  return ms;
-}"""
-
-EXPLAIN_JS = """async (body) => {
-  const start = performance.now();
-  const response = await fetch("/api/explain", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  await response.json();
-  return performance.now() - start;
-}"""
-
-# Press U (the stage folds or unfolds) and record the frames until the animation's end mark.
-FOLD_FRAMES_JS = """async (mark) => {
-  const before = performance.getEntriesByName(mark).length;
-  document.dispatchEvent(new KeyboardEvent("keydown", { key: "u", bubbles: true }));
-  const deltas = [];
-  let last = performance.now();
-  await new Promise((resolve) => {
-    const tick = (now) => {
-      deltas.push(now - last);
-      last = now;
-      if (performance.getEntriesByName(mark).length > before) resolve(); else requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-  return deltas.slice(1);
-}"""
+  let stage = null;
+  new PerformanceObserver((list, observer) => {
+    for (const e of list.getEntries()) {
+      if (e.startTime < start) continue;
+      if (e.name === "unroll:stage") stage = e.startTime - start;
+      if (e.name !== "unroll:drawn") continue;
+      observer.disconnect();
+      resolve({ drawn: e.startTime - start, stage });
+    }
+  }).observe({ type: "mark" });
+  const seed = document.getElementById("seed");
+  seed.value = String(Number(seed.value) + 1);
+  seed.dispatchEvent(new Event("change", { bubbles: true }));
+})"""
 
 FRAMES_JS = """async (ms) => {
   const deltas = [];
@@ -105,37 +99,93 @@ FRAMES_JS = """async (ms) => {
   return deltas.slice(1);
 }"""
 
-NEXT_DRAWN_JS = """() => new Promise((resolve) => {
-  const start = performance.now();
-  new PerformanceObserver((list, observer) => {
-    for (const e of list.getEntries()) {
-      if (e.name === "unroll:drawn") { observer.disconnect(); resolve(e.startTime - start); }
-    }
-  }).observe({ type: "mark" });
-  const seed = document.getElementById("seed");
-  seed.value = String(Number(seed.value) + 1);
-  seed.dispatchEvent(new Event("change", { bubbles: true }));
-})"""
-
-FETCH_JS = """async (body) => {
+FETCH_JS = """async ([body, accept]) => {
+  const wire = await import("/static/js/wire-format.js");
   const start = performance.now();
   const response = await fetch("/api/trace", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  await response.json();
+    method: "POST", body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", ...(accept ? { Accept: wire.ACCEPT_PACKED } : {}) } });
+  if (wire.isPacked(response.headers.get("content-type"))) wire.decodeTrace(await response.arrayBuffer());
+  else await response.json();
   return performance.now() - start;
 }"""
 
+LONGEST_JS = """
+window.__longest = 0; window.__progressSeen = false;
+new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+}).observe({ type: "longtask" });
+const watch = () => { const p = document.getElementById("notice-progress");
+  if (p && !p.hidden) window.__progressSeen = true; else requestAnimationFrame(watch); };
+requestAnimationFrame(watch);"""
 
-def serve():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+DRAWN = "performance.getEntriesByName('unroll:drawn').length > 0"
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_tree(ref: str | None, into: Path) -> Path:
+    """The code of commit `ref` (None: this checkout's files as they are now) in `into`."""
+    into.mkdir(parents=True)
+    if ref:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    else:
+        listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
+                                check=True, capture_output=True).stdout.decode().split("\0")
+        for name in filter(None, listed):
+            source = ROOT / name
+            if source.is_file():
+                (into / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, into / name)
+    stamp = time.time() - 10 * 24 * 3600  # ten days old: heuristically fresh for a day, in both
+    for path in into.rglob("*"):
+        os.utime(path, (stamp, stamp))
+    return into
+
+
+class Server:
+    """`unroll serve --workers 1` of the code in `src`, on a free loopback port."""
+
+    def __init__(self, src: Path):
+        self.url = f"http://127.0.0.1:{free_port()}"
+        env = {**os.environ, "PYTHONPATH": str(src)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--workers", "1", "--port", self.url.rsplit(":", 1)[1]],
+            cwd=src, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{self.url}/api/health", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the server of {src} did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def new_context(browser, url):
+    # Playwright evaluates its wait predicates with eval, which our CSP forbids to the page.
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True, base_url=url)
+    context.add_init_script(WATCH_STAGE)
+    return context
+
+
+def open_link(page) -> dict:
+    page.goto(VIEW)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    page.wait_for_function("window.__stagePainted !== undefined")
+    return page.evaluate(LOAD_JS)
 
 
 def summary(deltas):
@@ -143,110 +193,154 @@ def summary(deltas):
     return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
 
 
-def first_drawing(page, url):
-    page.goto(url + "/" + VIEW)
-    page.wait_for_function("performance.getEntriesByName('unroll:drawn').length > 0", timeout=30000)
-    return page.evaluate("performance.getEntriesByName('unroll:drawn')[0].startTime")
+def one_round(browser, url, seconds, redraws) -> dict:
+    """A cold link, a warm one, `redraws` new seeds and frames both ways, in one code."""
+    context = new_context(browser, url)
+    page = context.new_page()
+    cold = open_link(page)
+    warm = open_link(page)
+    drawn = [page.evaluate(REDRAW_JS) for _ in range(redraws)]
+    page.goto(VIEW + "&speed=4")
+    page.wait_for_function(DRAWN, timeout=60_000)
+    page.keyboard.press("Space")
+    forward = page.evaluate(FRAMES_JS, seconds * 1000)
+    page.keyboard.press("b")
+    backward = page.evaluate(FRAMES_JS, seconds * 1000)
+    context.close()
+    return {"cold": cold, "warm": warm, "redraws": drawn, "forward": forward, "backward": backward}
 
 
-def inspector_clicks(page, url):
-    """(ms from a click to its inspector drawn, ms of the bare explain fetch) for steps not yet opened."""
-    page.goto(url + "/" + VIEW + "&t=50")
-    page.wait_for_function("performance.getEntriesByName('unroll:drawn').length > 0", timeout=30000)
-    page.wait_for_function("document.querySelector('[data-chain][data-t=\"50\"] [data-chain-k]')",
-                           timeout=60000)
-    drawn = page.eval_on_selector_all("#stage [data-step]", "(n) => n.map((e) => e.dataset.step)")
-    steps = [int(t) for t in drawn]
-    clicks = [page.evaluate(INSPECT_JS, t) for t in steps if t != 50][:6]
-    fetches = [page.evaluate(EXPLAIN_JS, {**BODY, "t": t, "chain": False}) for t in steps[:6]]
-    return clicks, fetches
+def largest(browser, url, seconds):
+    """The largest trace: is its progress shown while it loads; the longest task while it plays."""
+    context = new_context(browser, url)
+    context.add_init_script(LONGEST_JS)
+    page = context.new_page()
+    page.goto(LARGEST)
+    page.wait_for_function(DRAWN, timeout=120_000)
+    progress = page.evaluate("window.__progressSeen")
+    page.evaluate("window.__longest = 0")
+    page.keyboard.press("Space")
+    page.evaluate(FRAMES_JS, seconds * 1000)
+    page.keyboard.press("b")
+    page.evaluate(FRAMES_JS, seconds * 1000)
+    longest = page.evaluate("window.__longest")
+    context.close()
+    return progress, longest
 
 
-def unfold_frames(page, url):
-    """Frame intervals while unfolding, and while folding, at T = 50, H = 32 (three of each)."""
-    page.goto(url + "/" + UNFOLDING)
-    page.wait_for_function("performance.getEntriesByName('unroll:drawn').length > 0", timeout=30000)
-    unfolding, folding = [], []
-    for _ in range(3):
-        folding += page.evaluate(FOLD_FRAMES_JS, "unroll:folded")
-        unfolding += page.evaluate(FOLD_FRAMES_JS, "unroll:unfolded")
-    return summary(unfolding), summary(folding)
+def anchors(browser, url):
+    """The bare trace fetched from a page of `url` (JSON, then packed without params and grads),
+    and an idle page's frame."""
+    context = new_context(browser, url)
+    page = context.new_page()
+    page.goto("/api/health")
+    packed = {**BODY, "omit": ["params", "grads"]}
+    json_ms = [page.evaluate(FETCH_JS, [BODY, False]) for _ in range(7)]
+    packed_ms = [page.evaluate(FETCH_JS, [packed, True]) for _ in range(7)]
+    idle = summary(page.evaluate(FRAMES_JS, 2000))[0]
+    context.close()
+    return statistics.median(json_ms), statistics.median(packed_ms), idle
+
+
+def median_of(rounds, pick):
+    values = [v for r in rounds for v in pick(r) if v is not None]
+    return statistics.median(values) if values else None
+
+
+def figures(rounds) -> dict:
+    frames = {way: summary([d for r in rounds for d in r[way]]) for way in ("forward", "backward")}
+    return {
+        "cold stage": median_of(rounds, lambda r: [r["cold"]["stage"]]),
+        "cold stage mark": median_of(rounds, lambda r: [r["cold"]["stageMark"]]),
+        "cold drawn": median_of(rounds, lambda r: [r["cold"]["drawn"]]),
+        "warm stage": median_of(rounds, lambda r: [r["warm"]["stage"]]),
+        "warm drawn": median_of(rounds, lambda r: [r["warm"]["drawn"]]),
+        "redraw": median_of(rounds, lambda r: [d["drawn"] for d in r["redraws"]]),
+        "redraw stage": median_of(rounds, lambda r: [d["stage"] for d in r["redraws"]]),
+        "trace bytes": median_of(rounds, lambda r: [r["cold"]["traceBytes"]]),
+        "cold bytes": median_of(rounds, lambda r: [r["cold"]["allBytes"]]),
+        "frame median forward": frames["forward"][0], "frame p95 forward": frames["forward"][1],
+        "frame median backward": frames["backward"][0], "frame p95 backward": frames["backward"][1],
+    }
+
+
+ROWS = [  # (key, what, unit, goal key)
+    ("cold stage", "cold link: stage painted", "ms", "cold stage"),
+    ("cold stage mark", "cold link: unroll:stage mark", "ms", "cold stage"),
+    ("cold drawn", "cold link: everything (unroll:drawn)", "ms", "cold drawn"),
+    ("warm stage", "warm link: stage painted", "ms", None),
+    ("warm drawn", "warm link: everything", "ms", None),
+    ("redraw", "new seed: everything", "ms", "redraw"),
+    ("redraw stage", "new seed: stage (unroll:stage)", "ms", "redraw"),
+    ("trace bytes", "the trace on the wire", "bytes", "trace bytes"),
+    ("cold bytes", "all a cold link fetches", "bytes", None),
+    ("frame median forward", "frames playing forward: median", "ms", "frame median"),
+    ("frame p95 forward", "frames playing forward: p95", "ms", "frame p95"),
+    ("frame median backward", "frames playing backward: median", "ms", "frame median"),
+    ("frame p95 backward", "frames playing backward: p95", "ms", "frame p95"),
+]
+
+
+def shown(value, unit):
+    if value is None:
+        return "—"
+    return f"{value / 1e6:.3f} MB" if unit == "bytes" else f"{value:.1f} ms"
+
+
+def report(after, before):
+    print(f"{'measure':38} {'goal':>12} {'before':>11} {'after':>11} {'after/before':>12}  goal met")
+    for key, what, unit, goal_key in ROWS:
+        goal = GOALS.get(goal_key)
+        goal_text = "—" if goal is None else f"<= {shown(goal, unit)}"
+        value, old = after[key], before.get(key) if before else None
+        ratio = f"{value / old:.2f}" if value is not None and old else "—"
+        met = "—" if goal is None or value is None else ("ok" if value <= goal else "MISSED")
+        print(f"{what:38} {goal_text:>12} {shown(old, unit):>11} {shown(value, unit):>11} {ratio:>12}  {met}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4.0, help="seconds of frames per pass")
+    parser.add_argument("--before", help="a git commit to measure in the same run (main's, before a change)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds (each: cold, warm, redraws, frames)")
+    parser.add_argument("--redraws", type=int, default=5, help="new seeds a round")
+    parser.add_argument("--seconds", type=float, default=3.0, help="seconds of frames per pass and round")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    server, url = serve()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        # Playwright evaluates its wait predicates with eval, which our CSP forbids to the page.
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
-        context.add_init_script(RETURNING)
-        page = context.new_page()
-        first_drawing(page, url)  # warm the caches (plotly.js, the server's imports) once
-        firsts = [first_drawing(page, url) for _ in range(3)]
-        fetches = [page.evaluate(FETCH_JS, BODY) for _ in range(5)]
-        redraws = [page.evaluate(NEXT_DRAWN_JS) for _ in range(5)]
-        idle = summary(page.evaluate(FRAMES_JS, 2000))
-        inspected, explains = inspector_clicks(page, url)
-        unfolding, folding = unfold_frames(page, url)
+    print(f"load average at start: {load_average()} ({os.cpu_count()} cores, shared with other work)")
+    folder = Path(tempfile.mkdtemp(prefix="unroll-bench-page-"))
+    codes = {"after": copy_tree(None, folder / "after")}
+    if args.before:
+        codes["before"] = copy_tree(args.before, folder / "before")
+    servers = {name: Server(src) for name, src in codes.items()}
+    rounds = {name: [] for name in codes}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            for server in servers.values():  # the server's imports and first traces, once
+                one_round(browser, server.url, 0.2, 1)
+            for _ in range(args.rounds):
+                for name, server in servers.items():  # taking turns, so that the load weighs on both
+                    rounds[name].append(one_round(browser, server.url, args.seconds, args.redraws))
+            json_ms, packed_ms, idle = anchors(browser, servers["after"].url)
+            large = {name: largest(browser, server.url, args.seconds) for name, server in servers.items()}
+            browser.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
-        page.goto(url + "/" + VIEW + "&speed=4")
-        page.wait_for_function("performance.getEntriesByName('unroll:drawn').length > 0")
-        page.keyboard.press("Space")
-        forward = summary(page.evaluate(FRAMES_JS, args.seconds * 1000))
-        page.keyboard.press("b")
-        backward = summary(page.evaluate(FRAMES_JS, args.seconds * 1000))
-
-        page.add_init_script("""
-          window.__longest = 0; window.__progressSeen = false;
-          new PerformanceObserver((l) => {
-            for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
-          }).observe({ type: "longtask" });
-          const watch = () => { const p = document.getElementById("notice-progress");
-            if (p && !p.hidden) window.__progressSeen = true; else requestAnimationFrame(watch); };
-          requestAnimationFrame(watch);""")
-        page.goto(url + "/" + LARGEST)
-        page.wait_for_function("performance.getEntriesByName('unroll:drawn').length > 0", timeout=60000)
-        load_longest = page.evaluate("window.__longest")
-        progress = page.evaluate("window.__progressSeen")
-        page.evaluate("window.__longest = 0")
-        page.keyboard.press("Space")
-        largest_frames = summary(page.evaluate(FRAMES_JS, args.seconds * 1000))
-        page.keyboard.press("b")
-        page.evaluate(FRAMES_JS, args.seconds * 1000)
-        play_longest = page.evaluate("window.__longest")
-        browser.close()
-    server.should_exit = True
-
-    fetch_ms = statistics.median(fetches)
-    first_ms = statistics.median(firsts)
-    redraw_ms = statistics.median(redraws)
-    ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
-    print(f"view: /{VIEW} (T = 100, H = 64, lstm), 1366x768, Chromium headless")
-    print(f"anchor: POST /api/trace from the page {fetch_ms:7.1f} ms; idle frame median {idle[0]:.1f} ms")
-    print(f"first drawing  {first_ms:7.1f} ms  = {first_ms / fetch_ms:5.1f}x the bare trace fetch"
-          f"   goal <= 1000 ms: {ok(first_ms <= 1000)}")
-    print(f"redraw         {redraw_ms:7.1f} ms  = {redraw_ms / fetch_ms:5.1f}x the bare trace fetch"
-          f"   goal <= 100 ms: {ok(redraw_ms <= 100)}")
-    for name, (median, p95) in (("forward", forward), ("backward", backward)):
-        print(f"frames {name:8s} median {median:5.1f} ms ({median / idle[0]:.2f}x idle)  p95 {p95:5.1f} ms"
-              f"   goal median <= 16.7, p95 <= 33: {ok(median <= 16.7 and p95 <= 33)}")
-    print(f"largest trace (/{LARGEST}): progress shown while loading: {progress};"
-          f" longest task while loading {load_longest:.0f} ms")
-    print(f"largest trace playing: frames median {largest_frames[0]:.1f} ms p95 {largest_frames[1]:.1f} ms;"
-          f" longest task {play_longest:.0f} ms   goal <= 200 ms: {ok(play_longest <= 200)}")
-    inspect_ms = statistics.median(inspected)
-    explain_ms = statistics.median(explains)
-    print(f"anchor: POST /api/explain (chain: false) from the page {explain_ms:7.1f} ms")
-    print(f"click to inspector {inspect_ms:7.1f} ms  = {inspect_ms / explain_ms:5.1f}x the bare explain fetch"
-          f"   (slowest {max(inspected):.1f} ms)   goal <= 50 ms: {ok(inspect_ms <= 50)}")
-    for name, (median, p95) in (("unfolding", unfolding), ("folding", folding)):
-        print(f"frames {name:9s} median {median:5.1f} ms ({median / idle[0]:.2f}x idle)  p95 {p95:5.1f} ms"
-              f"   (/{UNFOLDING})   goal median <= 16.7, p95 <= 33: {ok(median <= 16.7 and p95 <= 33)}")
+    print(f"view: {VIEW} (T = 100, H = 64, lstm), 1366x768, Chromium headless, loopback; "
+          f"{args.rounds} rounds, medians" + (f"; before = {args.before}" if args.before else ""))
+    print(f"anchor: POST /api/trace from the page: JSON {json_ms:.1f} ms, packed without params and grads "
+          f"{packed_ms:.1f} ms; idle frame median {idle:.1f} ms")
+    after = figures(rounds["after"])
+    report(after, figures(rounds["before"]) if args.before else None)
+    for name, (progress, longest) in large.items():
+        met = "ok" if longest <= 200 else "MISSED"
+        print(f"largest trace ({LARGEST}), {name}: progress shown while loading: {progress}; "
+              f"longest task while playing {longest:.0f} ms (goal <= 200 ms: {met})")
+    print(f"load average at end: {load_average()}")
 
 
 if __name__ == "__main__":

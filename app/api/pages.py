@@ -1,4 +1,6 @@
-"""The page, its favicon, and plotly.js served from the installed `plotly` package (no CDN)."""
+"""The page, its favicon, and plotly.js from our own origin (no CDN): the page's charts use the
+cartesian bundle vendored in static/vendor/ (1.5 MB, against the full bundle's 4.8 MB that the
+installed `plotly` package ships, still served at its old URLs)."""
 
 import gzip
 import hashlib
@@ -11,8 +13,6 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
-from ..engine import config
-from ..engine.tasks import TASKS
 from ..paths import resource_dir
 from .negotiation import accepts_gzip
 
@@ -23,24 +23,26 @@ YEAR = 365 * 24 * 3600
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request):
-    return templates.TemplateResponse(
-        request, "index.html", {"version": __version__, "plotly_url": PLOTLY_URL})
+    return templates.TemplateResponse(request, "index.html", {
+        "version": __version__, "plotly_url": CHARTS_URL, "modules": imported_modules("visualizer.js")})
 
 
-@router.get("/lab", response_class=HTMLResponse)
-async def lab(request: Request):
-    """The gradient lab, its defaults the engine's (app/engine/config.py, LAB_*)."""
-    defaults = {
-        "topology": TASKS[config.LAB_TASK].topology, "task": config.LAB_TASK, "length": config.LAB_LENGTH,
-        "max_length": config.MAX_LAB_LENGTH, "hidden_size": config.LAB_HIDDEN, "seed": config.LAB_SEED,
-        "vanishing_scale": config.LAB_VANISHING_SCALE, "exploding_scale": config.LAB_EXPLODING_SCALE,
-    }
-    return templates.TemplateResponse(request, "lab.html", {"version": __version__, "lab": defaults})
+IMPORT = re.compile(r"""^import\s[^"';]*["']\./([\w-]+\.js)["']""", re.M)  # import … from "./x.js"
 
 
-@router.get("/learn", response_class=HTMLResponse)
-async def learn(request: Request):
-    return templates.TemplateResponse(request, "learn.html", {"version": __version__})
+@lru_cache(maxsize=4)
+def imported_modules(entry: str) -> tuple[str, ...]:
+    """Every module of static/js that `entry` imports, directly or not, for the page's
+    <link rel="modulepreload">: the browser asks for them all at once, instead of one level of
+    imports after another (four levels, a round trip each, before the first trace was asked)."""
+    folder = resource_dir("static") / "js"
+    found, pending = [], [entry]
+    while pending:
+        for name in IMPORT.findall((folder / pending.pop()).read_text()):
+            if name not in found and name != entry:
+                found.append(name)
+                pending.append(name)
+    return tuple(sorted(found))
 
 
 @router.get("/docs", response_class=HTMLResponse)
@@ -57,21 +59,39 @@ class _Asset:
         self.etag, self.packed_etag = f'"{digest}"', f'"{digest}-gzip"'
 
 
+# plotly.js's cartesian bundle (heatmap and scatter: what the charts draw), as the npm package
+# plotly.js-cartesian-dist-min ships it, its licence beside it (static/vendor/README.md); and the
+# full bundle the `plotly` package ships, for the links of pages from before.
+CARTESIAN = resource_dir("static") / "vendor" / "plotly-cartesian.min.js"
+FULL = files("plotly") / "package_data" / "plotly.min.js"
+
+
+@lru_cache(maxsize=1)
+def _cartesian() -> _Asset:
+    return _Asset(CARTESIAN.read_bytes())
+
+
 @lru_cache(maxsize=1)
 def _plotly() -> _Asset:
-    return _Asset((files("plotly") / "package_data" / "plotly.min.js").read_bytes())
+    return _Asset(FULL.read_bytes())
 
 
-def _plotly_version() -> str:
-    head = (files("plotly") / "package_data" / "plotly.min.js").open("rb").read(200).decode("latin-1")
-    found = re.search(r"plotly\.js v([\w.+-]+)", head)
+def _version(head: bytes) -> str:
+    """plotly.js's version from its bundle's first comment ("plotly.js (cartesian …) v4.1.1")."""
+    found = re.search(r"plotly\.js[^\n]*? v([\w.+-]+)", head.decode("latin-1"))
     return found.group(1) if found else "unknown"
 
 
-# The URL names plotly.js's version, so a year's `immutable` caching can never serve a stale copy;
-# the unversioned URL stays for old links, revalidated on every use (its ETag makes that a 304).
-PLOTLY_URL = f"/vendor/plotly-{_plotly_version()}.min.js"
+# Each URL names plotly.js's version, so a year's `immutable` caching can never serve a stale
+# copy; the unversioned URL stays for old links, revalidated on every use (its ETag makes that a 304).
+PLOTLY_URL = f"/vendor/plotly-{_version(FULL.open('rb').read(200))}.min.js"
+CHARTS_URL = f"/vendor/plotly-cartesian-{_version(CARTESIAN.open('rb').read(200))}.min.js"
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
+
+
+@router.get(CHARTS_URL)
+async def plotly_cartesian_js(request: Request):
+    return _serve(request, _cartesian(), IMMUTABLE)
 
 
 @router.get(PLOTLY_URL)

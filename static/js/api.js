@@ -1,20 +1,24 @@
 // The API client: the only module that speaks HTTP, and knows the server's URLs and its error
 // shapes. Requests are built elsewhere (requests.js); this sends them and reads the answers.
 
+import { ACCEPT_PACKED, decodeTrace, isPacked } from "./wire-format.js";
+
 const TRACE_TIMEOUT_MS = 90_000;
 const CATALOG_TIMEOUT_MS = 15_000;
 const BUSY_RETRIES = 6;
 
 /**
  * A refusal or a failure, with `kind`: invalid (4xx), busy (503), unreachable, timeout, server;
- * `field` the first field a refusal names, `type` its first item's type (e.g. "diverged").
+ * `field` the first field a refusal names, `fields` every one, `type` its first item's type
+ * (e.g. "diverged").
  */
 export class ApiError extends Error {
-  constructor(kind, message, { status = null, field = null, type = null } = {}) {
+  constructor(kind, message, { status = null, field = null, fields = [], type = null } = {}) {
     super(message);
     this.kind = kind;
     this.status = status;
     this.field = field;
+    this.fields = fields;
     this.type = type;
   }
 }
@@ -48,31 +52,16 @@ async function errorFrom(response) {
   const { message, field } = describeDetail(detail ?? `HTTP ${response.status}`);
   const kind = response.status === 503 ? "busy" : response.status >= 500 ? "server" : "invalid";
   const type = Array.isArray(detail) ? detail[0]?.type ?? null : null;
-  return new ApiError(kind, message, { status: response.status, field, type });
+  const fields = Array.isArray(detail) ? detail.map((item) => fieldName(item?.loc)) : [];
+  return new ApiError(kind, message, { status: response.status, field, fields, type });
 }
 
-const PROGRESS_FROM_BYTES = 4_000_000; // smaller answers arrive too fast for a progress bar to help
-const sentBodies = new WeakMap(); // an answer -> its body's bytes exactly as the server sent them
+const PROGRESS_FROM_BYTES = 2_000_000; // smaller answers arrive too fast for a progress bar to help
 
-/** Parse a JSON answer's bytes (UTF-8), keeping them when asked: reading them costs no more than
- * response.json(), and the Blob is made only when one is exported. */
-function parseAnswer(bytes, keep) {
-  const answer = JSON.parse(new TextDecoder().decode(bytes));
-  if (keep) sentBodies.set(answer, bytes);
-  return answer;
-}
-
-/** The body of an answer read with `keepBody`, byte for byte as the API sent it (a JSON Blob). */
-export function sentBody(answer) {
-  const bytes = sentBodies.get(answer);
-  return bytes ? new Blob([bytes], { type: "application/json" }) : null;
-}
-
-/** The body as JSON (its bytes kept with `keep`, see sentBody), reporting the fraction received
- * when the answer is large. */
-async function readJson(response, onProgress, keep = false) {
+/** The body's bytes, reporting the fraction received when the answer is large. */
+async function readBytes(response, onProgress) {
   const total = Number(response.headers.get("content-length")) || 0;
-  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return keep ? parseAnswer(await response.arrayBuffer(), true) : response.json();
+  if (!onProgress || !response.body || total < PROGRESS_FROM_BYTES) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
   const chunks = [];
   let received = 0;
@@ -86,16 +75,28 @@ async function readJson(response, onProgress, keep = false) {
   const body = new Uint8Array(received);
   let offset = 0;
   for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.length; }
-  return parseAnswer(body, keep);
+  return body;
+}
+
+/** The answer as the object its JSON gives, read by its Content-Type: the packed form
+ * (docs/api.md, "The packed form of a trace") or JSON (a server or proxy that only speaks it). */
+async function readAnswer(response, onProgress) {
+  const bytes = await readBytes(response, onProgress);
+  if (!isPacked(response.headers.get("content-type"))) return JSON.parse(new TextDecoder().decode(bytes));
+  try {
+    return decodeTrace(bytes);
+  } catch (error) {
+    throw new ApiError("server", `the server's packed answer could not be read: ${error.message}`);
+  }
 }
 
 /**
  * One call to the API. A 503 is retried after its Retry-After (onRetry(attempt, ms) is told);
  * a server that does not answer within timeoutMs, or at all, is an ApiError. `body` is sent as
  * JSON, or as it is when it is FormData (multipart); `read(response)` reads a non-JSON answer;
- * `keepBody` keeps a JSON answer's bytes (sentBody).
+ * `accept` asks for another form of the answer (the packed trace).
  */
-async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProgress, read, keepBody = false } = {}) {
+async function call(path, { body = undefined, accept = null, signal, timeoutMs, onRetry, onProgress, read } = {}) {
   const form = body instanceof FormData;
   for (let attempt = 1; ; attempt++) {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -104,7 +105,7 @@ async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProg
     try {
       response = await fetch(path, {
         method: body === undefined ? "GET" : "POST",
-        headers: body === undefined || form ? {} : { "Content-Type": "application/json" },
+        headers: { ...(body === undefined || form ? {} : { "Content-Type": "application/json" }), ...(accept ? { Accept: accept } : {}) },
         body: body === undefined || form ? body : JSON.stringify(body),
         signal: signals,
       });
@@ -115,7 +116,7 @@ async function call(path, { body = undefined, signal, timeoutMs, onRetry, onProg
         continue;
       }
       if (!response.ok) throw await errorFrom(response);
-      return await (read ? read(response) : readJson(response, onProgress, keepBody));
+      return await (read ? read(response) : readAnswer(response, onProgress));
     } catch (error) {
       if (error instanceof ApiError) throw error;
       if (signal?.aborted) throw signal.reason;
@@ -146,10 +147,28 @@ export function fetchLesson(id, options) {
   });
 }
 
-/** POST /api/trace. */
-/** POST /api/trace. The answer's bytes are kept: sentBody(trace) is the JSON exactly as sent. */
-export function fetchTrace(request, options) {
-  return call("/api/trace", { body: request, timeoutMs: TRACE_TIMEOUT_MS, keepBody: true, ...options });
+/**
+ * POST /api/trace, asked for in the packed form and without the parts named in `omit` (of
+ * "params", "grads"; `param_shapes` then stands for the params). An older server that refuses
+ * `omit` is asked once more without it; one that only speaks JSON answers JSON.
+ */
+export async function fetchTrace(request, { omit = [], ...options } = {}) {
+  const post = (body) => call("/api/trace", { body, accept: ACCEPT_PACKED, timeoutMs: TRACE_TIMEOUT_MS, ...options });
+  if (!omit.length) return post(request);
+  try {
+    return await post({ ...request, omit });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 422 && error.fields.includes("omit"))) throw error;
+    return post(request);
+  }
+}
+
+/** POST /api/trace as JSON, the whole answer (params and grads too): its bytes exactly as the API
+ * sent them, a Blob (the page's own trace is packed and omits what it does not draw). */
+export function fetchTraceJson(request, options) {
+  const { omit: _, ...whole } = request;
+  return call("/api/trace", { body: whole, timeoutMs: TRACE_TIMEOUT_MS, ...options,
+    read: async (response) => new Blob([await response.arrayBuffer()], { type: "application/json" }) });
 }
 
 /**

@@ -11,9 +11,9 @@ const PNG_SCALE = 2;
 
 /**
  * root: the section's element; stage: the [data-stage] element whose <svg> is exported;
- * sentBody(trace) -> the trace's JSON as sent (a Blob); fetchScript(request) -> {script, name}.
+ * fetchJson(request) -> the trace's JSON as the API sends it (a Blob); fetchScript(request) -> {script, name}.
  */
-export function createExportsPanel(root, { stage, sentBody, fetchScript }) {
+export function createExportsPanel(root, { stage, fetchJson, fetchScript }) {
   const button = (kind, text, label) => el("button", { type: "button", class: "small", "data-export": kind, text, "aria-label": label });
   const buttons = [
     button("svg", "SVG", "Download the stage as SVG"),
@@ -61,8 +61,7 @@ export function createExportsPanel(root, { stage, sentBody, fetchScript }) {
       return `Saved ${name} (${width * PNG_SCALE} × ${height * PNG_SCALE} px).`;
     },
     async json() {
-      const body = sentBody(scene.trace);
-      if (!body) throw new Error("the trace's answer was not kept");
+      const body = await fetchJson(scene.request);
       const name = exportName(scene, "json");
       download(body, name);
       return `Saved ${name}: the trace exactly as the API sent it.`;

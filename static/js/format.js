@@ -22,9 +22,10 @@ export function fixed(x, decimals = 2) {
   return x.toFixed(decimals).replace("-", "−");
 }
 
-/** An integer with thin thousands separators: 12 345. */
+/** An integer with thin thousands separators: 12 345. (Not toLocaleString: its first call loads
+ * the locale's data, 20 ms of a page's first drawing.) */
 export function count(n) {
-  return n.toLocaleString("en-US").replaceAll(",", "\u202f");
+  return String(n).replace(/\B(?=(\d{3})+$)/g, "\u202f");
 }
 
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";

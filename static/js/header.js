@@ -13,13 +13,13 @@ function defaultHint(scene) {
 
 /** The hint while a weight is lit: its shape, and how many steps share it. */
 function weightHint(scene, key) {
-  const { trace } = scene;
+  const { trace, paramShapes } = scene;
   const [block, name] = key.includes(".") ? key.split(".") : [null, key];
-  const matrix = block ? trace.params[block]?.[name] : trace.params[name];
-  if (!matrix) return null; // a weight this network does not have (a lesson's, before its trace arrives)
+  const shape = block ? paramShapes[block]?.[name] : paramShapes[name];
+  if (!shape) return null; // a weight this network does not have (a lesson's, before its trace arrives)
+  const [rows, columns] = shape;
   const users = trace.steps.filter((s) => (name === "W_hy" ? s.y !== null : !block || s.role === block)).length;
-  const shape = `${matrix.length}×${matrix[0].length}`;
-  return `${block ? `${block} ` : ""}${name}: one ${shape} matrix (${matrix.length * matrix[0].length} numbers), shared by all ${users} steps that use it.`;
+  return `${block ? `${block} ` : ""}${name}: one ${rows}×${columns} matrix (${rows * columns} numbers), shared by all ${users} steps that use it.`;
 }
 
 function sentence(text) {

@@ -29,16 +29,27 @@ export function exportName(scene, ext) {
   return `unroll-${scene.trace.topology}-${scene.trace.cell}-seed${scene.request?.seed ?? 0}.${ext}`;
 }
 
-/** How many numbers the parameters hold (every array element counted once). */
-export function paramCount(params) {
-  let n = 0;
-  const visit = (v) => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (typeof v === "number") n += 1;
-    else if (v && typeof v === "object") Object.values(v).forEach(visit);
-  };
-  visit(params);
-  return n;
+/** The shape of nested arrays of numbers: [[1, 2, 3], [4, 5, 6]] -> [2, 3]; a number -> []. */
+function shapeOf(value) {
+  return Array.isArray(value) ? [value.length, ...(value.length ? shapeOf(value[0]) : [])] : [];
+}
+
+/**
+ * Each parameter's shape, nested as the trace's `params` are ({W_hh: [H, H], …}, or one level
+ * more per block: {encoder: {…}, decoder: {…}}): the answer's `param_shapes` when it omits the
+ * params (docs/api.md, `omit`), else read off the params themselves.
+ */
+export function paramShapes(trace) {
+  if (trace.param_shapes) return trace.param_shapes;
+  const visit = (v) => (Array.isArray(v) ? shapeOf(v)
+    : Object.fromEntries(Object.entries(v ?? {}).map(([key, inner]) => [key, visit(inner)])));
+  return visit(trace.params);
+}
+
+/** How many numbers parameters of these shapes hold (paramShapes' tree). */
+export function paramCount(shapes) {
+  if (Array.isArray(shapes)) return shapes.reduce((n, size) => n * size, 1);
+  return Object.values(shapes ?? {}).reduce((n, inner) => n + paramCount(inner), 0);
 }
 
 /**
@@ -61,6 +72,7 @@ export function sceneOf(trace, catalog, extras = {}) {
   const cell = cellOf(trace.cell, trace.activation);
   const T = trace.steps.length;
   const outputs = trace.steps.filter((s) => s.loss !== null).length;
+  const shapes = paramShapes(trace);
   return {
     trace,
     T,
@@ -80,7 +92,8 @@ export function sceneOf(trace, catalog, extras = {}) {
     /** A value's label in the data's units: a series' as a reading (2152), any other short (0.123). */
     valueText: trace.normalisation ? (v) => reading(unitsOf(trace)(v)) : (v, digits = 3) => short(v, digits),
     decoderStart: trace.steps.findIndex((s) => s.role === "decoder"),
-    params: paramCount(trace.params),
+    params: paramCount(shapes),
+    paramShapes: shapes,
     title: `${shortName(topology)} · ${cell.label} · H = ${trace.hidden_size} · T = ${T}${extras.rho == null ? "" : ` · ρ = ${extras.rho}`}`,
     ...extras,
   };

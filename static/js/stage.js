@@ -34,6 +34,16 @@ const ROW_LABEL = 0.85; // em of a row label ("outputs y") and
 const CLASS_NAME = 0.8; // of a gutter's class name or axis label, in static/css/unroll.css
 const BOLD = 1.12; // how much wider bold type is than the measured regular, at most
 
+/** `parent`'s children made exactly `nodes`, in order, moving only the ones that must move:
+ * replacing them all would style and lay out every column again at each step played. */
+function placeChildren(parent, nodes) {
+  const keep = new Set(nodes);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  nodes.forEach((node, k) => {
+    if (parent.children[k] !== node) parent.insertBefore(node, parent.children[k] ?? null);
+  });
+}
+
 /** The widths text needs, once per scene and font: the narrowest column, the row labels' gutter. */
 function textRoom(scene, textWidth) {
   const { trace } = scene;
@@ -132,7 +142,8 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       seen.add(step.role);
       const node = columnFor(ctx, step, revealed, focusable);
       wanted.add(`${col.t}:${revealed}:${focusable}`);
-      node.setAttribute("transform", `translate(${col.x},0)`);
+      const transform = `translate(${col.x},0)`;
+      if (node.getAttribute("transform") !== transform) node.setAttribute("transform", transform);
       const entering = animate && playhead.phase === "forward" && col.t === playhead.t
         && lastPlayhead?.phase === "forward" && lastPlayhead.t === playhead.t - 1;
       node.classList.toggle("entering", Boolean(entering));
@@ -150,7 +161,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       for (const name of ["back", "links", "front", "backward"]) layers[name].replaceChildren();
       replaceChildren(layers.fold, drawFold(folded, scene, scene.trace.steps[playhead.t].role));
     } else {
-      layers.columns.replaceChildren(...nodes);
+      placeChildren(layers.columns, nodes);
       replaceChildren(layers.back, drawBack(ctx, playhead));
       const { lines, labels } = drawLinks(ctx, playhead);
       replaceChildren(layers.links, lines);

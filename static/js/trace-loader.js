@@ -10,6 +10,11 @@ import { sceneOf } from "./scene.js";
 import { TRACE_FIELDS } from "./state.js";
 
 const SLOW_MS = 300; // a trace that takes longer says so
+/** What the page does not draw, left out of the answer: the full gradients, and the params (the
+ * scene counts them from their shapes) unless the view generates with them (/api/step). */
+function undrawn(catalog, state) {
+  return catalog.topology(state.topology)?.feeds_back ? ["grads"] : ["params", "grads"];
+}
 const INPUT_FIELD = /^(inputs|targets|length)/; // refusals shown beside the input field
 
 function sentence(text) {
@@ -50,6 +55,7 @@ export function createTraceLoader(store, catalog) {
     const slow = setTimeout(() => store.patch({ status: { kind: "loading", message: "Computing the trace…" } }), SLOW_MS);
     try {
       const trace = await fetchTrace(request, {
+        omit: undrawn(catalog, state),
         signal: mine.signal,
         onRetry: (attempt, ms) => {
           clearTimeout(slow);

@@ -12,7 +12,10 @@ export function syncUrl(store, table) {
     timer = null;
     const { state } = store;
     if (!state.drawn) return; // nothing drawn yet: the link stays as it was opened
-    history.replaceState(null, "", `${location.pathname}${serializeState(table, { ...state, ...state.drawn })}${location.hash}`);
+    const url = `${location.pathname}${serializeState(table, { ...state, ...state.drawn })}${location.hash}`;
+    // replaceState costs milliseconds: only when the link changes (not when a field that has not
+    // been drawn yet changes, say, a seed still being fetched)
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
   };
   const watched = ["drawn", "phase", "t", "speed", "presenting", "lessonId", "lessonStep", "compareWith"];
   store.subscribe((changed, state) => {

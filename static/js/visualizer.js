@@ -1,7 +1,7 @@
 // The visualizer page (`/`): its store, its views and the wiring between them. Everything drawn
 // comes from the API's answers through the store; views import no other view.
 
-import { exportPytorch, fetchCatalog, fetchLessons, sentBody } from "./api.js";
+import { exportPytorch, fetchCatalog, fetchLessons, fetchTraceJson } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { CELLS, cellOf } from "./cells.js";
@@ -123,7 +123,9 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
     createModelPanel($("own-model"), {
       catalog, onFile: (file) => models.load(file), onChange: (patch) => store.patch(patch), onInputsDone: () => $("stage").focus(),
     }),
-    createExportsPanel($("exports"), { stage: $("stage"), sentBody, fetchScript: (request) => exportPytorch(request) }),
+    createExportsPanel($("exports"), {
+      stage: $("stage"), fetchJson: (request) => fetchTraceJson(request), fetchScript: (request) => exportPytorch(request),
+    }),
     createHeader({ title: $("stage-title"), summary: $("stage-summary"), hint: $("stage-hint"), status: $("stage-status") }),
     createLegend($("legend")),
     createStage($("stage"), {
@@ -140,7 +142,8 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
     }, { player, onSpeed: (speed) => store.patch({ speed }) }),
     createTimeline($("timeline"), { onSeek: (playhead) => player.seek(playhead) }),
     createCharts({
-      heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"), onSeek: seek,
+      heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"),
+      plotlySrc: $("plotly-js").href, onSeek: seek,
     }),
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
       { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
@@ -206,6 +209,7 @@ async function start() {
   const notices = createNotices({ box: $("notice"), text: $("notice-text"), progress: $("notice-progress"), retry: $("notice-retry") },
     { onRetry: () => retry() });
   notices.show("info", "Connecting to the Unroll server…");
+  const lessonIndex = fetchLessons().catch(() => []); // beside the catalog, not after it
   let catalog;
   try {
     catalog = makeCatalog(await fetchCatalog());
@@ -215,7 +219,7 @@ async function start() {
     return;
   }
   notices.clear();
-  const shipped = await fetchLessons().catch(() => []);
+  const shipped = await lessonIndex;
   const table = urlTable(catalog);
   const store = createStore({
     ...parseState(table, location.search),
@@ -227,6 +231,8 @@ async function start() {
   });
   createExplainLoader(store); // first of the subscribers: a step's request leaves before the views draw
   keepOwnData(store);
+  const loader = createTraceLoader(store, catalog);
+  loader.load(); // asked for first: the views are built while the server computes it
   const player = createPlayer(store);
   const shell = createShell(store);
   const lessons = createLessonLoader(store, table, { onError: (message) => store.patch({ lessonError: message }) });
@@ -241,12 +247,13 @@ async function start() {
     const playhead = scene ? clampPlayhead({ phase, t }, scene.T) : { phase, t };
     const frame = { scene, playhead, state: store.state, changed };
     const drawing = views.map((view) => view.update(frame));
-    if (changed.has("scene") && frame.scene) Promise.all(drawing).then(() => performance.mark("unroll:drawn"));
+    if (!changed.has("scene") || !frame.scene) return;
+    performance.mark("unroll:stage"); // the stage is drawn; the charts draw after (docs/page.md)
+    Promise.all(drawing).then(() => performance.mark("unroll:drawn"));
   };
   store.subscribe(render);
   render(new Set(Object.keys(store.state)));
   syncUrl(store, table);
-  const loader = createTraceLoader(store, catalog);
   createCompareLoader(store);
   unfoldOnce(store);
   retry = () => loader.load();
@@ -257,7 +264,6 @@ async function start() {
   new ResizeObserver(() => {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });
   }).observe($("stage"));
-  loader.load();
   lessons.open();
   trainer.resume();
 }

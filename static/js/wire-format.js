@@ -31,13 +31,27 @@ function valuesFrom(bytes, start) {
   return Float64Array.from({ length: count }, (_, k) => view.getFloat64(8 * k, true));
 }
 
-/** values[offset…] in `shape`, as nested arrays of numbers. */
-function nested(values, offset, shape) {
-  if (shape.length === 0) return values[offset];
-  if (shape.length === 1) return Array.from(values.subarray(offset, offset + shape[0]));
-  const inner = shape.slice(1);
-  const stride = inner.reduce((a, b) => a * b, 1);
-  return Array.from({ length: shape[0] }, (_, k) => nested(values, offset + k * stride, inner));
+/** values[offset…] in the shape shape[axis…], as nested arrays of numbers. Plain loops: a page's
+ * first trace is read before the JIT has warmed up, where Array.from and iterators cost most. */
+function nested(values, offset, shape, axis = 0) {
+  if (axis === shape.length) return values[offset];
+  const length = shape[axis];
+  const out = [];
+  if (axis === shape.length - 1) {
+    for (let k = 0; k < length; k++) out.push(values[offset + k]);
+    return out;
+  }
+  let stride = 1;
+  for (let a = axis + 1; a < shape.length; a++) stride *= shape[a];
+  for (let k = 0; k < length; k++) out.push(nested(values, offset + k * stride, shape, axis + 1));
+  return out;
+}
+
+/** Is this head object a reference {"$f64": [offset, ...shape]} (its only key)? */
+function isRef(value) {
+  if (!Array.isArray(value[REF])) return false;
+  for (const key in value) if (key !== REF) return false;
+  return true;
 }
 
 /** Every {"$f64": [offset, ...shape]} in the head replaced, in place, by its values. */
@@ -47,12 +61,11 @@ function expand(value, values) {
     for (let k = 0; k < value.length; k++) value[k] = expand(value[k], values);
     return value;
   }
-  const ref = value[REF];
-  if (Array.isArray(ref) && Object.keys(value).length === 1) {
-    const [offset, ...shape] = ref;
-    return nested(values, offset, shape);
+  if (isRef(value)) {
+    const ref = value[REF]; // [offset, ...shape]
+    return nested(values, ref[0], ref, 1);
   }
-  for (const key of Object.keys(value)) value[key] = expand(value[key], values);
+  for (const key in value) value[key] = expand(value[key], values);
   return value;
 }
 

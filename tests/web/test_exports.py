@@ -75,7 +75,7 @@ def test_the_four_exports(page, client, tmp_path, view):
     # JSON: the trace exactly as the API sent it.
     name, path = save(page, "json", tmp_path)
     assert name == f"{base}.json"
-    assert path.read_bytes() == client.post("/api/trace", json=request).content
+    assert path.read_bytes() == client.post("/api/trace", json=request).content  # the whole JSON, not the page's packed form
 
     # .py: /api/export/pytorch's script for the view's request; it runs and prints ok.
     name, path = save(page, "py", tmp_path)

@@ -79,6 +79,19 @@ def test_the_scene_is_computed_once_from_the_trace(modules):
     assert scene["argmax"] == 1  # the first of equal maxima
 
 
+def test_the_parameter_shapes_come_from_param_shapes_or_from_the_params(modules):
+    """An answer without params (`omit`) has param_shapes: the count and shapes are the same."""
+    found = modules(["scene"], """
+      const params = {encoder: {W_hh: [[1, 2, 3], [4, 5, 6]], b_hh: [0, 0]}, W_hy: [[1, 1, 1]], b_y: [0], empty: []};
+      const param_shapes = {encoder: {W_hh: [2, 3], b_hh: [2]}, W_hy: [1, 3], b_y: [1], empty: [0]};
+      const read = scene.paramShapes({params});
+      const given = scene.paramShapes({params: null, param_shapes});
+      return {read, given, count: scene.paramCount(read), countGiven: scene.paramCount(given)};""")
+    assert found["read"] == found["given"] == {"encoder": {"W_hh": [2, 3], "b_hh": [2]}, "W_hy": [1, 3], "b_y": [1],
+                                               "empty": [0]}
+    assert found["count"] == found["countGiven"] == 6 + 2 + 3 + 1
+
+
 def test_the_layout_windows_long_traces_around_the_playhead(modules):
     result = modules(["layout"], """
       const steps = Array.from({length: 100}, (_, t) => ({t, role: "step", y: t % 2 ? [0] : null}));

@@ -11,7 +11,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 from .conftest import screenshot
-from .unroll_page import FAILED_RESOURCE, mismatches, open_view, stage
+from .unroll_page import FAILED_RESOURCE, json_answer, mismatches, open_view, stage, trace_request
 
 TRAIN = "[data-train]"
 POINTS = "() => [...document.querySelectorAll('[data-train-point]')].map((e) => ({...e.dataset}))"
@@ -54,9 +54,9 @@ def params_traces(page) -> list:
     return found
 
 
-def as_trace(answer) -> dict:
-    trace = answer.json()
-    trace["_request"] = json.loads(answer.request.post_data)
+def as_trace(page, answer) -> dict:
+    trace = json_answer(page, answer)
+    trace["_request"] = trace_request(answer)
     return trace
 
 
@@ -71,7 +71,7 @@ def finished_trace(page, action, timeout=120_000) -> dict:
     answers = params_traces(page)
     action()
     trained_drawn(page, timeout)
-    return as_trace(answers[-1])
+    return as_trace(page, answers[-1])
 
 
 def training_jobs(page) -> int:
@@ -139,7 +139,7 @@ def test_a_new_example_keeps_the_trained_weights(page):
         if answers:
             break
         page.wait_for_timeout(50)
-    fresh = as_trace(answers[0])
+    fresh = as_trace(page, answers[0])
     assert fresh["_request"]["params"] == trained["_request"]["params"]  # the same weights
     words = lambda trace: [s["x_label"] for s in trace["steps"]]  # noqa: E731
     assert fresh["_request"]["seed"] != 5 and words(fresh) != words(trained)  # a fresh example
@@ -172,7 +172,7 @@ def test_a_recipe_in_the_url_retrains_the_same_weights(page, browser, live_url, 
     assert "Retraining this link's network here (40 steps of 8 examples at learning rate 0.02)" in said(other)
     held[0].continue_()
     trained_drawn(other)
-    second = as_trace(answers[-1])
+    second = as_trace(page, answers[-1])
     assert second["_request"]["params"] == first["_request"]["params"]  # the same weights, to the last bit
     assert second["steps"] == first["steps"]
     done = stream(client, request)[-1]
@@ -211,7 +211,7 @@ def test_each_snapshot_redraws_the_stage_with_its_params(page, client):
       return /weights at training step/.test(text) && text;
     }""", timeout=60_000).json_value()
     step = int(re.search(r"weights at training step (\d+) of 5000", summary).group(1))
-    trace = as_trace(answers[0])  # the first snapshot drawn
+    trace = as_trace(page, answers[0])  # the first snapshot drawn
     page.click("[data-train] [data-part=stop]")
     wait_status(page, "stopped")
     snapshot = trace["_request"]
@@ -219,7 +219,7 @@ def test_each_snapshot_redraws_the_stage_with_its_params(page, client):
     assert snapshot["params"] == stream(client, {**request, "steps": step})[-1]["params"]
     assert trace["params"] == snapshot["params"]
     page.click("#btn-end")  # every step of the forward pass revealed: each drawn h is the last snapshot's trace's
-    assert mismatches(page, as_trace(answers[-1]), "h") == [] and stage(page)["cell"] == "gru"
+    assert mismatches(page, as_trace(page, answers[-1]), "h") == [] and stage(page)["cell"] == "gru"
     assert page.console_errors == []
 
 

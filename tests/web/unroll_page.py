@@ -35,20 +35,38 @@ _LABEL_BOXES = """() => {
 }"""
 
 
+def trace_request(response) -> dict:
+    """The trace request the page sent for `response`, without its `omit` (how much of the answer
+    to send is the wire's business, not the trace's): what `_request` holds below."""
+    return {key: value for key, value in json.loads(response.request.post_data).items() if key != "omit"}
+
+
+def json_answer(page, response) -> dict:
+    """The JSON API's whole answer to the request the page sent for `response`: the page asks for
+    the packed form without params and grads, so the same request, without its `omit`, is asked
+    again as JSON (what every drawn number is compared with)."""
+    request = json.loads(response.request.post_data)
+    if response.headers.get("content-type", "").startswith("application/json") and "omit" not in request:
+        return response.json()
+    reply = page.request.post(response.url, data=json.dumps(trace_request(response)), headers={"Content-Type": "application/json"})
+    assert reply.status == 200, reply.text()
+    assert reply.headers["content-type"].startswith("application/json")
+    return reply.json()
+
+
 def open_view(page, query: str = "", wait: bool = True, client=None) -> dict:
-    """Open `/{query}`; return the /api/trace answer the page drew (after the stage shows it).
-    With `client`, the answer is asked again of the API with the page's request (the browser
-    keeps no copy of a very large answer for Playwright to read)."""
+    """Open `/{query}`; return the JSON API's answer to the trace request the page drew (after
+    the stage shows it). With `client`, it is asked of the API in process (the browser keeps no
+    copy of a very large answer for Playwright to read)."""
     with page.expect_response(lambda r: r.url.endswith("/api/trace") and r.status == 200, timeout=60_000) as answer:
         page.goto(query if query.startswith("http") else f"/{query}")
-    request = json.loads(answer.value.request.post_data)
     if client is None:
-        trace = answer.value.json()
+        trace = json_answer(page, answer.value)
     else:
-        reply = client.post("/api/trace", json=request)
+        reply = client.post("/api/trace", json=trace_request(answer.value))
         assert reply.status_code == 200, reply.text
         trace = reply.json()
-    trace["_request"] = request
+    trace["_request"] = trace_request(answer.value)
     if wait:
         wait_for_trace(page, trace)
     return trace
@@ -76,8 +94,8 @@ def redraw(page, action, timeout: float = 60_000) -> dict:
     with page.expect_response(lambda r: r.url.endswith("/api/trace") and r.status == 200, timeout=timeout) as answer:
         action()
     page.wait_for_function("(n) => performance.getEntriesByName('unroll:drawn').length > n", arg=before, timeout=timeout)
-    trace = answer.value.json()
-    trace["_request"] = json.loads(answer.value.request.post_data)
+    trace = json_answer(page, answer.value)
+    trace["_request"] = trace_request(answer.value)
     return trace
 
 
