@@ -17,7 +17,9 @@ The view: many_to_many, lstm, H = 64, 100 steps, at 1366×768. Measured, for eac
 Anchors in the same run: each code against the other, and the bare `POST /api/trace` fetched
 from the page, as JSON and in the packed form without params and grads (server, transfer and
 parse); an idle page's frame. Then the largest trace (one_to_many, lstm, T = 500, H = 256):
-whether the loading progress shows, and the longest main-thread task while it plays.
+whether the loading progress shows, and the longest main-thread task while it plays. Last, on
+this checkout's code, bench_inspector.py's figures: a click on a step to its inspector drawn,
+and the frames of fold ⇄ unfold.
 
 Each code is served by its own `unroll serve --workers 1` from a copy in a temporary folder (the
 old one from `git archive REF`, the new one from this checkout's files), every file's mtime set
@@ -40,6 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import bench_inspector  # noqa: E402  (beside this script)
+
 from tests.web.conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
 VIEW = "/?topology=many_to_many&cell=lstm&h=64&len=100"
@@ -242,6 +246,19 @@ def anchors(browser, url):
     return statistics.median(json_ms), statistics.median(packed_ms), idle
 
 
+def inspector_figures(browser, url):
+    """bench_inspector.py's measures (a click to its inspector; fold and unfold frames), after."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
+    context.add_init_script(bench_inspector.RETURNING)
+    page = context.new_page()
+    page.goto(url + VIEW)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    idle = summary(page.evaluate(FRAMES_JS, 2000))
+    found = (idle, *bench_inspector.inspector_clicks(page, url), *bench_inspector.unfold_frames(page, url))
+    context.close()
+    return found
+
+
 def median_of(rounds, pick):
     values = [v for r in rounds for v in pick(r) if v is not None]
     return statistics.median(values) if values else None
@@ -324,6 +341,7 @@ def main():
                     rounds[name].append(one_round(browser, server.url, args.seconds, args.redraws))
             json_ms, packed_ms, idle = anchors(browser, servers["after"].url)
             large = {name: largest(browser, server.url, args.seconds) for name, server in servers.items()}
+            inspector = inspector_figures(browser, servers["after"].url)
             browser.close()
     finally:
         for server in servers.values():
@@ -340,6 +358,7 @@ def main():
         met = "ok" if longest <= 200 else "MISSED"
         print(f"largest trace ({LARGEST}), {name}: progress shown while loading: {progress}; "
               f"longest task while playing {longest:.0f} ms (goal <= 200 ms: {met})")
+    bench_inspector.report(*inspector)
     print(f"load average at end: {load_average()}")
 
 

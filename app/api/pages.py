@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
+from ..engine import config
+from ..engine.tasks import TASKS
 from ..paths import resource_dir
 from .negotiation import accepts_gzip
 
@@ -43,6 +45,22 @@ def imported_modules(entry: str) -> tuple[str, ...]:
                 found.append(name)
                 pending.append(name)
     return tuple(sorted(found))
+
+
+@router.get("/lab", response_class=HTMLResponse)
+async def lab(request: Request):
+    """The gradient lab, its defaults the engine's (app/engine/config.py, LAB_*)."""
+    defaults = {
+        "topology": TASKS[config.LAB_TASK].topology, "task": config.LAB_TASK, "length": config.LAB_LENGTH,
+        "max_length": config.MAX_LAB_LENGTH, "hidden_size": config.LAB_HIDDEN, "seed": config.LAB_SEED,
+        "vanishing_scale": config.LAB_VANISHING_SCALE, "exploding_scale": config.LAB_EXPLODING_SCALE,
+    }
+    return templates.TemplateResponse(request, "lab.html", {"version": __version__, "lab": defaults})
+
+
+@router.get("/learn", response_class=HTMLResponse)
+async def learn(request: Request):
+    return templates.TemplateResponse(request, "learn.html", {"version": __version__})
 
 
 @router.get("/docs", response_class=HTMLResponse)

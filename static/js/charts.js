@@ -5,12 +5,12 @@
 // overlay of our own, positioned in percentages of the plot area, so following it costs no
 // plotly work. Colours and type are the page's CSS custom properties.
 
+import { logAxis, unitTicks } from "./axes.js";
 import { el } from "./dom.js";
 import { afterPaint, loadScript } from "./load-script.js";
 import { plotlyValueScale } from "./scales.js";
 
 const CONFIG = { displayModeBar: false };
-const TICK_ROOM = 1.5; // em a log tick's label needs
 
 /** The page's colours and type, read from its CSS (static/css/unroll.css): the plot's own font
  * size (larger in presenter mode) sets the margins that hold the tick labels. */
@@ -44,12 +44,6 @@ function axes(T, yTitle) {
   };
 }
 
-/** A tick every `dtick` units, as many as fit in `height` px with a line of type each. */
-export function unitTicks(H, height, fontSize) {
-  const labels = Math.max(2, Math.floor(height / (fontSize * 1.3)));
-  return { tick0: 0, dtick: Math.max(1, Math.ceil(H / labels)) };
-}
-
 function heatmapFigure(scene, look, height) {
   const { trace, T, H } = scene;
   const z = Array.from({ length: H }, (_, unit) => trace.steps.map((s) => s.h[unit]));
@@ -68,25 +62,9 @@ function heatmapFigure(scene, look, height) {
   };
 }
 
-/**
- * The log axis over the gradient scale's decades (a little headroom above), with a tick every
- * `dtick` decades: as many as fit in `height` px without their labels touching, however many
- * decades the gradient spans (24 for a long seq2seq GRU).
- */
-export function logAxis([lo, hi], height, fontSize) {
-  const range = [Math.floor(Math.log10(lo) * 4) / 4 - 0.1, Math.log10(hi) + 0.15];
-  const labels = Math.max(2, Math.floor(height / (fontSize * TICK_ROOM)));
-  const dtick = Math.max(1, Math.ceil((range[1] - range[0]) / labels));
-  const decades = [];
-  for (let d = Math.ceil(range[0] / dtick) * dtick; d <= range[1]; d += dtick) decades.push(d);
-  // 10⁻⁵ written with superscript characters, so the exponent is as large as the type around it
-  return { range, dtick, tickmode: "array", tickvals: decades.map((d) => 10 ** d), ticktext: decades.map((d) => `10${superscript(d)}`) };
-}
-
-const SUPERSCRIPTS = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-
-function superscript(n) {
-  return String(n).replace(/./g, (c) => SUPERSCRIPTS[c]);
+/** A log axis (axes.js) as plotly's: its range, and its ticks at the chosen decades. */
+function plotlyTicks(axis) {
+  return { range: axis.range, tickmode: "array", tickvals: axis.decades.map((d) => 10 ** d), ticktext: axis.labels };
 }
 
 function normFigure(scene, look, height) {
@@ -102,7 +80,7 @@ function normFigure(scene, look, height) {
     }],
     layout: {
       margin: look.margin, font: look.font, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: look.gradientSoft, xaxis,
-      yaxis: { ...yaxis, type: "log", gridcolor: look.gradientGrid, ...logAxis(scene.gradient, plotHeight, look.font.size) },
+      yaxis: { ...yaxis, type: "log", gridcolor: look.gradientGrid, ...plotlyTicks(logAxis(scene.gradient, plotHeight, look.font.size)) },
       ...boundary(scene, look.muted), showlegend: false,
     },
   };
@@ -186,7 +164,7 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, plo
     const { T } = scene;
     if (phase === "forward") {
       overlays.heatmap.show(T, t, t + 1, T);
-      overlays.norms.show(T, t, 0, T, "press B to play the backward pass", true);
+      overlays.norms.show(T, t, 0, T, scene.forwardOnly ? "no loss: forward only" : "press B to play the backward pass", true);
     } else {
       overlays.heatmap.show(T, t, 0, 0);
       overlays.norms.show(T, t, 0, t);

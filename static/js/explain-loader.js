@@ -6,6 +6,7 @@
 // when it is let go, not one per step).
 
 import { fetchExplain } from "./api.js";
+import { clampPlayhead } from "./playhead.js";
 
 const REST_MS = 120; // after an aborted request: how long the playhead must rest before the next
 const KEPT_TRACES = 4; // requests whose answers are kept
@@ -79,8 +80,10 @@ export function createExplainLoader(store) {
     const moving = timer !== null; // it moved again while waiting to rest
     clearTimeout(timer);
     timer = null;
-    const { scene, t, playing } = store.state;
+    const { scene, playing } = store.state;
     if (!scene) return;
+    // The step the views show: a link's (or a lesson's) t past the end is the last step.
+    const { t } = clampPlayhead(store.state, scene.T);
     const key = keyOf(scene);
     const known = entry(key, t);
     const complete = known.terms && known.chain;

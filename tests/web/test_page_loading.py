@@ -11,6 +11,7 @@ from .unroll_page import FAILED_RESOURCE, drawn, mismatches, wait_for_trace
 
 # Every step revealed (the backward pass), an LSTM's c, two blocks of weights, outputs.
 VIEW = "?topology=seq2seq&cell=lstm&h=6&phase=backward&t=0"
+WIDE = {"width": 1920, "height": 1080}  # all ten steps in the stage's window
 PACKED = "application/vnd.unroll.packed"
 
 
@@ -45,6 +46,7 @@ def open_and_read(page, client, query: str = VIEW):
     page.on("request", lambda r: sent.append(r) if r.url.endswith("/api/trace") else None)
     page.on("response", lambda r: types.append((r.status, r.headers.get("content-type")))
             if r.url.endswith("/api/trace") else None)
+    page.set_viewport_size(WIDE)
     page.goto(f"/{query}")
     page.wait_for_function("() => performance.getEntriesByName('unroll:drawn').length > 0", timeout=60_000)
     trace = whole_answer(client, json.loads(sent[-1].post_data))
@@ -67,10 +69,20 @@ def expected_texts(page, trace: dict) -> tuple[str, str]:
 
 
 def test_the_page_fetches_the_packed_form_without_params_and_grads(page, client):
-    sent, types, trace = open_and_read(page, client)
+    sent, types, trace = open_and_read(page, client, VIEW.replace("seq2seq", "many_to_many"))
     (request,) = sent
     assert request.headers["accept"] == f"{PACKED}, application/json;q=0.5"
     assert json.loads(request.post_data)["omit"] == ["params", "grads"]
+    assert types == [(200, PACKED)]
+    assert drawn_problems(page, trace) == []
+    assert page.console_errors == []
+
+
+def test_a_topology_that_feeds_back_keeps_its_params_for_generation(page, client):
+    """The Generate tab steps with the drawn weights (/api/step): only the gradients are left out."""
+    sent, types, trace = open_and_read(page, client)
+    (request,) = sent
+    assert json.loads(request.post_data)["omit"] == ["grads"]
     assert types == [(200, PACKED)]
     assert drawn_problems(page, trace) == []
     summary, hint = summary_and_hint(page)
