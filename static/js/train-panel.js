@@ -22,13 +22,23 @@ function recipeText(recipe) {
   return `${recipe.steps} steps of ${recipe.batch_size} examples at learning rate ${recipe.learning_rate}`;
 }
 
-/** The sentence that says where the training is. */
-function sentence(train, state, recipe) {
+const LONG = 4; // a recipe this many times the task's own work (steps × batch) is said to be long
+
+/** Before a long recipe trains: that it is long, and the server's bound on any training. */
+function longNote(recipe, own, limit) {
+  const times = (recipe.steps * recipe.batch_size) / (own.steps * own.batch_size);
+  if (!(times >= LONG)) return "";
+  return ` A long recipe: ${Math.round(times)}× the work of the task's own, so it may take minutes; the server stops any`
+    + ` training after ${limit} s, and the link then keeps the steps it ran.`;
+}
+
+/** The sentence that says where the training is (`own`: the task's recipe; `limit`: the server's seconds). */
+function sentence(train, state, recipe, own, limit) {
   switch (train.status) {
     case "queued":
       return `Waiting for a free trainer on the server: number ${train.position} in the queue.`;
     case "running":
-      return train.fromLink ? `Retraining this link's network here (${recipeText(recipe)}): the same weights as the link's, since a training is a pure function of its recipe.`
+      return train.fromLink ? `Retraining this link's network here (${recipeText(recipe)}): the same weights as the link's, since a training is a pure function of its recipe.${longNote(recipe, own, limit)}`
         : `Training from the seeded start (seed ${state.seed}): ${recipe.steps} steps.`;
     case "done": {
       const m = train.metrics;
@@ -44,9 +54,11 @@ function sentence(train, state, recipe) {
     }
     case "error":
       return train.kept ? `${train.message} The stage shows the weights after step ${train.kept}.` : train.message;
-    default:
-      return state.trainedLive ? `This link retrains its network here from its recipe: ${recipeText(recipe)}.`
+    default: {
+      const said = state.trainedLive ? `This link retrains its network here from its recipe: ${recipeText(recipe)}.`
         : `Trains the drawn network from its seeded start (seed ${state.seed}): this recipe is ${recipe.steps} steps.`;
+      return `${said}${longNote(recipe, own, limit)}`;
+    }
   }
 }
 
@@ -74,6 +86,12 @@ export function createTrainPanel(root, { catalog, onStart, onStop, onNewExample 
     onStart(typed());
   });
   part("stop").addEventListener("click", () => onStop());
+  // A recipe typed is said (a long one too) before it trains; a live region speaks once it rests.
+  let typing = null;
+  part("form").addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { if (lastState) say(lastState); }, 400);
+  });
   part("new-example").addEventListener("click", () => onNewExample());
 
   function update({ state, changed }) {
@@ -95,12 +113,21 @@ export function createTrainPanel(root, { catalog, onStart, onStop, onNewExample 
     part("stop").disabled = !busy;
     part("new-example").hidden = busy || !state.live;
     part("metric-key").textContent = `${task.kind === "regression" ? "R²" : "accuracy"} (right)`;
-    const said = can ? sentence(train, state, train.recipe ?? recipe) : UNTRAINABLE;
-    if (part("status").textContent !== said) part("status").textContent = said; // a live region: said once
-    part("status").dataset.kind = train.status;
+    say(state);
     part("numbers").textContent = !busy ? "" : !train.step ? "Starting…" : [
       `step ${train.step} of ${train.steps}`, train.left === null ? null : `${seconds(train.left)} left`,
       `loss ${short(train.loss, 3)}`, score(train.accuracy, train.metric)].filter(Boolean).join(" · ");
+  }
+
+  /** The panel's sentence: where the training is, or what Start would train (the typed recipe). */
+  function say(state) {
+    const { train } = state;
+    const task = ownDataOf(state, catalog).task;
+    const asTyped = typed();
+    const recipe = train.recipe ?? (Object.values(asTyped).every(Number.isFinite) ? asTyped : recipeOf(state, task));
+    const said = !trainable(state, catalog) ? UNTRAINABLE : sentence(train, state, recipe, task.training_defaults, limits.seconds.max);
+    if (part("status").textContent !== said) part("status").textContent = said; // a live region: said once
+    part("status").dataset.kind = train.status;
   }
 
   return { update, resize() {} };

@@ -14,6 +14,13 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 RETURNING_VISITOR = "localStorage.setItem('unroll.unfolded', '1')"
 
 
+def returning_context(browser, **options):
+    """A browser context of a returning visitor (the page opens unfolded)."""
+    context = browser.new_context(**options)
+    context.add_init_script(RETURNING_VISITOR)
+    return context
+
+
 def chromium_path() -> str | None:
     for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
         if Path(candidate).exists():
@@ -39,8 +46,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_url):
     """A fresh page that records console errors and every request it makes."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_url)
-    context.add_init_script(RETURNING_VISITOR)
+    context = returning_context(browser, viewport={"width": 1280, "height": 900}, base_url=live_url)
     page = context.new_page()
     page.console_errors = []
     page.requests = []

@@ -144,6 +144,8 @@ def test_a_teachers_own_lesson_plays_and_travels_whole_in_one_link(page, browser
     other.wait_for_function("() => document.getElementById('lesson-title').textContent === 'My lesson'")
     wait_settled(other, own["steps"][1]["view"])
     assert other.get_attribute("[data-lesson]", "data-step") == "1" and other.text_content("#lesson-text") == payload
+    # A student's first visit opens folded and unfolds; the unfolded links carry the highlight.
+    other.wait_for_function("() => !document.querySelector('[data-stage]').dataset.folded", timeout=30_000)
     assert other.locator("[data-weight-key='encoder.W_hh'].lit-weight").count() > 1
     other.context.close()
     assert page.console_errors == []

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from app.engine.own_data import ALICE
 
-from .conftest import screenshot
+from .conftest import returning_context, screenshot
 from .test_visualizer import SMALL, gradient_problems, value_problems
 from .unroll_page import drawn, drawn_steps, open_view, overlapping_labels, playhead, press, redraw, stage
 
@@ -89,7 +89,7 @@ def test_your_own_text_draws_the_apis_numbers_and_stays_text(page, client, live_
     with page.expect_response("**/api/trace") as again:
         page.reload()
     assert json.loads(again.value.request.post_data)["text"] == HOSTILE
-    other = page.context.browser.new_context(base_url=live_url, viewport=SMALL).new_page()
+    other = returning_context(page.context.browser, base_url=live_url, viewport=SMALL).new_page()
     try:
         elsewhere = open_view(other, link)
         assert elsewhere["_request"]["text"] == ALICE
@@ -247,7 +247,7 @@ def test_a_long_series_draws_a_window_without_overlap(page, client):
 
 
 def test_your_own_data_on_a_phone(browser, live_url):
-    context = browser.new_context(viewport=PHONE, base_url=live_url, has_touch=True)
+    context = returning_context(browser, viewport=PHONE, base_url=live_url, has_touch=True)
     try:
         page = context.new_page()
         trace = open_view(page, "?topology=many_to_many&data=text&text=austen")

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import returning_context, screenshot
 from .unroll_page import TOPOLOGIES, open_view, overlapping_labels, press, redraw, stage
 
 LARGE = {"width": 1920, "height": 1080}
@@ -84,7 +84,7 @@ def test_the_link_for_students_opens_the_view_without_presenter_mode(page, brows
     assert "present" not in query and query["topology"] == ["seq2seq"] and query["seed"] == ["5"]
     screenshot(page, "student-link")
     page.keyboard.press("Escape")
-    student = browser.new_context(viewport={"width": 390, "height": 800}, base_url=live_url).new_page()
+    student = returning_context(browser, viewport={"width": 390, "height": 800}, base_url=live_url).new_page()
     trace = open_view(student, link)
     assert trace["_request"]["seed"] == 5 and trace["cell"] == "gru"
     assert not student.evaluate("() => document.body.classList.contains('presenting')")

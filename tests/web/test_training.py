@@ -10,7 +10,7 @@ import re
 import time
 from urllib.parse import parse_qs, urlparse
 
-from .conftest import screenshot
+from .conftest import returning_context, screenshot
 from .unroll_page import FAILED_RESOURCE, json_answer, mismatches, open_view, stage, trace_request
 
 TRAIN = "[data-train]"
@@ -155,7 +155,7 @@ def test_a_recipe_in_the_url_retrains_the_same_weights(page, browser, live_url, 
     query = parse_qs(urlparse(link).query)
     assert {k: query[k] for k in ("train", "steps", "lr", "batch", "seed")} == {
         "train": ["1"], "steps": ["40"], "lr": ["0.02"], "batch": ["8"], "seed": ["7"]}
-    other = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=live_url).new_page()
+    other = returning_context(browser, viewport={"width": 1366, "height": 768}, base_url=live_url).new_page()
     errors = []
     other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     held = []
@@ -316,4 +316,16 @@ def test_the_panels_at_a_projector_in_presenter_mode_and_on_a_phone(page):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.locator("#live").scroll_into_view_if_needed()
     screenshot(page, "train-phone-390")
+    assert page.console_errors == []
+
+
+def test_a_long_recipe_says_so_before_it_trains(page, client):
+    open_view(page, "?topology=one_to_one")
+    own = {t["id"]: t for t in client.get("/api/tasks").json()}["same_sign"]["training_defaults"]
+    assert "long recipe" not in said(page)
+    page.fill("[data-train] [data-part=steps]", str(own["steps"] * 8))
+    page.wait_for_function("() => /A long recipe: 8× the work/.test(document.querySelector('[data-train] [data-part=status]').textContent)")
+    assert "the server stops any training after 120 s" in said(page) and status(page) == "idle"
+    page.fill("[data-train] [data-part=steps]", str(own["steps"]))
+    page.wait_for_function("() => !/long recipe/.test(document.querySelector('[data-train] [data-part=status]').textContent)")
     assert page.console_errors == []

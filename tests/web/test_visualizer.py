@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import returning_context, screenshot
 from .unroll_page import (
     FAILED_RESOURCE,
     STAGE,
@@ -383,7 +383,7 @@ SAMPLE_MOTION = """() => {
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
 def test_reduced_motion_plays_in_instant_steps(browser, live_url, motion):
-    context = browser.new_context(viewport=SMALL, base_url=live_url, reduced_motion=motion)
+    context = returning_context(browser, viewport=SMALL, base_url=live_url, reduced_motion=motion)
     try:
         page = context.new_page()
         errors = watch_errors(page)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from urllib.parse import parse_qs, urlparse
 
-from .conftest import screenshot
+from .conftest import returning_context, screenshot
 from .unroll_page import STAGE, drawn, mismatches, open_view, playhead, playing, press, redraw, stage
 
 OVERLAP = """(selector) => {
@@ -126,7 +126,7 @@ def no_sideways_scroll(page) -> bool:
 
 def test_a_phone_shows_one_column_and_the_settings_behind_a_button(browser, live_url):
     for width in (390, 360):
-        context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_url, has_touch=True)
+        context = returning_context(browser, viewport={"width": width, "height": 800}, base_url=live_url, has_touch=True)
         try:
             page = context.new_page()
             errors = []
