@@ -24,6 +24,8 @@ from pathlib import Path
 import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from page_timing import FRAMES_JS, summary  # noqa: E402  (beside this script)
+
 from app.main import create_app  # noqa: E402
 from tests.web.conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
@@ -64,23 +66,7 @@ EXPLAIN_JS = """async (body) => {
 }"""
 
 # Press U (the stage folds or unfolds) and record the frames until the animation's end mark.
-FOLD_FRAMES_JS = """async (mark) => {
-  const before = performance.getEntriesByName(mark).length;
-  document.dispatchEvent(new KeyboardEvent("keydown", { key: "u", bubbles: true }));
-  const deltas = [];
-  let last = performance.now();
-  await new Promise((resolve) => {
-    const tick = (now) => {
-      deltas.push(now - last);
-      last = now;
-      if (performance.getEntriesByName(mark).length > before) resolve(); else requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-  return deltas.slice(1);
-}"""
-
-FRAMES_JS = """async (ms) => {
+FOLD_FRAMES_JS = """async (ms) => {
   const deltas = [];
   let last = performance.now();
   const end = last + ms;
@@ -105,11 +91,6 @@ def serve():
     while not server.started:
         time.sleep(0.05)
     return server, f"http://127.0.0.1:{port}"
-
-
-def summary(deltas):
-    ordered = sorted(deltas)
-    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
 
 
 def inspector_clicks(page, url):

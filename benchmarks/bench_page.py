@@ -43,6 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import bench_inspector  # noqa: E402  (beside this script)
+from page_timing import FRAMES_JS, summary  # noqa: E402
 
 from tests.web.conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
@@ -87,21 +88,6 @@ REDRAW_JS = """() => new Promise((resolve) => {
   seed.value = String(Number(seed.value) + 1);
   seed.dispatchEvent(new Event("change", { bubbles: true }));
 })"""
-
-FRAMES_JS = """async (ms) => {
-  const deltas = [];
-  let last = performance.now();
-  const end = last + ms;
-  await new Promise((resolve) => {
-    const tick = (now) => {
-      deltas.push(now - last);
-      last = now;
-      if (now < end) requestAnimationFrame(tick); else resolve();
-    };
-    requestAnimationFrame(tick);
-  });
-  return deltas.slice(1);
-}"""
 
 FETCH_JS = """async ([body, accept]) => {
   const wire = await import("/static/js/wire-format.js");
@@ -190,11 +176,6 @@ def open_link(page) -> dict:
     page.wait_for_function(DRAWN, timeout=60_000)
     page.wait_for_function("window.__stagePainted !== undefined")
     return page.evaluate(LOAD_JS)
-
-
-def summary(deltas):
-    ordered = sorted(deltas)
-    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
 
 
 def one_round(browser, url, seconds, redraws) -> dict:

@@ -7,6 +7,8 @@ import pytest
 
 from app.engine.own_data import ALICE
 
+from .test_pure_modules import LIMITS
+
 OWN_CATALOG = """const catalog = catalog_js.makeCatalog({
   topologies: [
     {id: "many_to_many", name: "Many to many (aligned)", tasks: ["named_entities", "text", "series", "vectors"], feeds_back: false},
@@ -20,11 +22,7 @@ OWN_CATALOG = """const catalog = catalog_js.makeCatalog({
     {id: "vectors", topology: "many_to_many", topologies: ["many_to_many", "many_to_one", "one_to_one", "one_to_many"],
      reads: ["input_size"], lengths: [10, 10]}],
   presets: [],
-  limits: {hidden_size: {min: 1, max: 256}, seed: {min: 0, max: 4294967295}, recurrent_scale: {min: 0, max: 1e6},
-           steps: {min: 1, max: 5000}, batch_size: {min: 1, max: 256}, learning_rate: {above: 0, max: 1},
-           seconds: {above: 0, max: 120}, temperature: {above: 0, max: 100},
-           timesteps: 500, token_characters: 64, body_bytes: 16777216, text_characters: 20000, text_vocab: 96,
-           series_values: 5000},
+  limits: """ + LIMITS + """,
 });"""
 
 

@@ -2,6 +2,9 @@
 charts' log axis), unit-tested in Chromium, where they run: each test imports the modules it
 needs and returns what the assertions read."""
 
+import json
+import re
+
 import pytest
 
 
@@ -20,17 +23,25 @@ def modules(page):
     return run
 
 
+# /api/limits as the server answers it (the first test below holds them equal).
+LIMITS = """{hidden_size: {min: 1, max: 256}, seed: {min: 0, max: 4294967295}, recurrent_scale: {min: 0, max: 1e6},
+  steps: {min: 1, max: 5000}, batch_size: {min: 1, max: 256}, learning_rate: {above: 0, max: 1},
+  seconds: {above: 0, max: 120}, temperature: {above: 0, max: 100},
+  timesteps: 500, token_characters: 64, body_bytes: 16777216, text_characters: 20000, text_vocab: 96,
+  series_values: 5000}"""
+
 CATALOG = """const catalog = catalog_js.makeCatalog({
   topologies: [{id: "one_to_one", name: "One to one", tasks: ["same_sign"], feeds_back: false},
                {id: "seq2seq", name: "Many to many (encoder-decoder)", tasks: ["reverse"], feeds_back: true}],
   tasks: [{id: "same_sign", input_vocab: null, input_size: 2}, {id: "reverse", input_vocab: ["cat", "dog"], input_size: 2}],
   presets: [{id: "reverse-gru", config: {task: "reverse", cell: "gru", activation: "tanh", hidden_size: 32}}],
-  limits: {hidden_size: {min: 1, max: 256}, seed: {min: 0, max: 4294967295}, recurrent_scale: {min: 0, max: 1e6},
-           steps: {min: 1, max: 5000}, batch_size: {min: 1, max: 256}, learning_rate: {above: 0, max: 1},
-           seconds: {above: 0, max: 120}, temperature: {above: 0, max: 100},
-           timesteps: 500, token_characters: 64, body_bytes: 16777216, text_characters: 20000, text_vocab: 96,
-           series_values: 5000},
+  limits: """ + LIMITS + """,
 });"""
+
+
+def test_the_limits_here_are_the_servers(client):
+    as_json = re.sub(r"(\w+):", r'"\1":', LIMITS)
+    assert json.loads(as_json) == client.get("/api/limits").json()
 
 
 def test_the_store_tells_every_change_in_order_with_what_changed(modules):
