@@ -16,6 +16,7 @@ const STEP_LABEL = 16;
 const ARROW_GAP = 28; // the W_ih and W_hy arrows
 const HIDDEN_HEADER = 18;
 const GRAD_LABEL = 16;
+const WEIGHT_LABEL = 13; // px of a weight label's line (0.85 em of 14 px type, and a gap)
 const VERDICT_LINES = 30; // under each output: the prediction (and whether it is right), the loss
 const CLASS_ROW = 13.6; // the smallest row of a class's bar: its name in the gutter is 0.8 em, a 0.96 em line box
 const MAX_CELL = 22; // px: the tallest a hidden unit is drawn
@@ -203,7 +204,9 @@ export function chipShape(layout, lines, textWidth) {
   return {
     x: -width / 2, y: top, width, height, rx: Math.min(15, height / 2), lineYs,
     arrow: { y1: top - 1, y2: bottom + 3 },
-    label: { x: 5, y: (top + bottom) / 2 + 10 },
+    // Midway up the arrow, but below the line of ‖dL/dh‖ numbers (a wide one reaches back over
+    // the column before), and above the chip.
+    label: { x: 5, y: Math.min(top - 3, Math.max((top + bottom) / 2 + 10, layout.hidden.gradientY + WEIGHT_LABEL * layout.k)) },
   };
 }
 
