@@ -27,4 +27,4 @@ def test_ci_runs_the_tests_again_on_numpys_other_code_path():
 
 def test_the_readme_says_to_make_a_virtual_environment_first():
     top = README[: README.index("## A short tour")]
-    assert "python3 -m venv" in top and "about 5 minutes" in top
+    assert "python3 -m venv" in top and "about 9 minutes" in top
