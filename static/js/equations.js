@@ -141,7 +141,7 @@ const BACKWARD = {
   }],
   lstm: () => [{
     title: "through the cell state c",
-    lines: ["∂L/∂c_t = (from c_{t+1}) & + ∂L/∂h_t ⊙ o ⊙ (1 − tanh^2 c_t) & = $dc",
+    lines: ["∂L/∂c_t = (\"from\u00a0\" c_{t+1}) & + ∂L/∂h_t ⊙ o ⊙ (1 − tanh^2 c_t) & = $dc",
       "∂L/∂c_{t−1} = ∂L/∂c_t ⊙ f & = $dc_prev"],
   }, {
     title: "through the gates, back to hₜ₋₁",

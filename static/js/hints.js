@@ -12,6 +12,9 @@ export function gradientHint(scene) {
   const norms = scene.trace.steps.map((s) => s.dh_norm);
   const T = norms.length;
   if (T < 2) return "One step: no gradient goes back through time here.";
+  if (scene.trace.steps.filter((s) => s.loss !== null).length > 1) {
+    return "Every step has a loss of its own, so ‖dL/dh_t‖ mixes gradients from near and far: click a step and its gradient chain shows how much of one loss reaches back.";
+  }
   const last = norms[T - 1];
   if (!(last > 0)) return "The last step gets no gradient at all (its loss is flat: dL/dh is exactly 0).";
   const share = norms[0] / last;

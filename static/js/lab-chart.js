@@ -39,14 +39,15 @@ export function createLabChart(root, { labelOf, linkOf }) {
       nodes.push(svg("line", { class: "lab-grid", x1: pad.l, x2: width - pad.r, y1: yy, y2: yy }),
         svg("text", { class: "lab-tick", x: pad.l - 6, y: yy + font * 0.35, "text-anchor": "end", text: axis.labels[k] }));
     }
-    const xTicks = [...new Set([0, ...[10, 25, 50, 100, 150, 200].filter((d) => d < T - 1), T - 1])];
+    const every = [5, 10, 20, 25, 50, 100].find((d) => (T - 1) / d <= 6) ?? 100; // about six, evenly spaced
+    const xTicks = Array.from({ length: Math.floor((T - 1) / every) + 1 }, (_, k) => k * every);
     for (const d of xTicks) {
       nodes.push(svg("text", { class: "lab-tick", x: x(d), y: height - pad.b + font * 1.3, "text-anchor": "middle", text: String(d) }));
     }
     nodes.push(
       svg("text", { class: "lab-axis-title", x: (pad.l + width - pad.r) / 2, y: height - font * 0.5, "text-anchor": "middle", text: "steps back from the loss (T − 1 − t)" }),
       svg("text", { class: "lab-axis-title", x: font, y: (pad.t + height - pad.b) / 2, "text-anchor": "middle",
-        transform: `rotate(-90 ${font} ${(pad.t + height - pad.b) / 2})`, text: "‖dL/dh_t‖" }),
+        transform: `rotate(-90 ${font} ${(pad.t + height - pad.b) / 2})`, text: "‖dL/dhₜ‖" }),
     );
     const ends = [];
     for (const choice of LAB_CELLS) {

@@ -24,7 +24,9 @@ function markers() {
       orient: "auto-start-reverse", markerUnits: "userSpaceOnUse",
     }, [svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" })]),
     svg("marker", {
-      id: "gradhead", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 4, markerHeight: 4, orient: "auto",
+      // A fixed size: scaled by a thick gradient's stroke it grew over the W_hh label above it.
+      id: "gradhead", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 12, markerHeight: 12, orient: "auto",
+      markerUnits: "userSpaceOnUse",
     }, [svg("path", { d: "M0,0 L10,5 L0,10 z", class: "gradhead" })]),
   ]);
 }

@@ -64,7 +64,7 @@ export function createTrainRunner(store, catalog) {
     j.pending = null;
     j.drawing = true;
     j.shown = line.step;
-    store.patch({ live: { params: line.params, key: j.key, note: `weights at training step ${line.step} of ${j.recipe.steps}` } });
+    store.patch({ live: { params: line.params, key: j.key, note: `weights at training step ${line.step} of ${j.recipe.steps} (the last snapshot)` } });
   }
 
   function heard(j, line) {
