@@ -66,15 +66,16 @@ EXPLAIN_JS = """async (body) => {
 }"""
 
 # Press U (the stage folds or unfolds) and record the frames until the animation's end mark.
-FOLD_FRAMES_JS = """async (ms) => {
+FOLD_FRAMES_JS = """async (mark) => {
+  const before = performance.getEntriesByName(mark).length;
+  document.dispatchEvent(new KeyboardEvent("keydown", { key: "u", bubbles: true }));
   const deltas = [];
   let last = performance.now();
-  const end = last + ms;
   await new Promise((resolve) => {
     const tick = (now) => {
       deltas.push(now - last);
       last = now;
-      if (now < end) requestAnimationFrame(tick); else resolve();
+      if (performance.getEntriesByName(mark).length > before) resolve(); else requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   });
