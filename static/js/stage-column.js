@@ -196,7 +196,8 @@ function verdict(ctx, step) {
 function output(ctx, step, focusable) {
   const { layout, key, textWidth } = ctx;
   const { outputBox: box, outputArrow, whyLabel } = layout.shapes;
-  const loss = step.loss === null ? "no target" : `loss ${fixed(step.loss, 3)}`;
+  // Three decimals, or two significant digits below 0.001 (a trained network's loss is not 0.000).
+  const loss = step.loss === null ? "no target" : `loss ${step.loss > 0 && step.loss < 1e-3 ? short(step.loss, 2) : fixed(step.loss, 3)}`;
   const lossShort = step.loss === null ? "–" : fixed(step.loss, 3);
   return svg("g", { class: "output" }, [
     svg("rect", { class: `output-box${step.p ? "" : " values"}`, ...box, rx: 6 }),
