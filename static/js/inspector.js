@@ -12,6 +12,7 @@ import { topClasses } from "./scene.js";
 
 const SHOWN = 4; // a vector's entries shown until "all" is asked for
 const LISTED = 8; // classes listed by name past MANY_CLASSES, the most probable first
+const SLOW_ANSWER_MS = 250; // until then a step's answer on its way leaves the last step's lines, faded
 const NAV_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 
 /** The tooltip of a number of the inspector: its name (and unit) and the API's number exactly. */
@@ -128,6 +129,7 @@ export function createInspector(root, { onLight }) {
       }
     }
     const focused = root.contains(document.activeElement) ? document.activeElement : null;
+    root.classList.remove("pending");
     replaceChildren(root, nodes);
     refocus(focused);
     if (explanation?.terms) performance.mark("unroll:inspected");
@@ -147,14 +149,26 @@ export function createInspector(root, { onLight }) {
   }
 
   let drawnKey = null; // what the inspector shows; a change that keeps it (the chain came) draws nothing
+  let slowAnswer = null; // the timer that draws a step's empty lines when its answer is slow
   function update(frame) {
     const { scene, playhead, state, changed } = frame;
     if (!scene || !["scene", "t", "phase", "explanation", "playing"].some((k) => changed.has(k))) return;
+    const before = last;
     last = frame;
     const explanation = explanationAt(state, scene, playhead.t);
     const key = [scene, playhead.t, playhead.phase, explanation?.terms, explanation?.status === "failed" ? explanation.error : null,
       explanation?.terms ? null : statusText(explanation, state.playing, playhead.t)];
     if (drawnKey && key.every((k, i) => Object.is(k, drawnKey[i]))) return;
+    // Paused on another step of the drawn trace, whose answer is on its way: the last step's lines
+    // stay, faded, until it comes (typesetting the empty lines first cost a click half its time).
+    const coming = !state.playing && !explanation?.terms && explanation?.status !== "failed";
+    clearTimeout(slowAnswer);
+    if (coming && before?.scene === scene && root.querySelector(".terms [data-value]")) {
+      root.classList.add("pending");
+      // A slow answer: the step's own (empty) lines and its status after all.
+      slowAnswer = setTimeout(() => { if (last === frame) { drawnKey = key; draw(frame); } }, SLOW_ANSWER_MS);
+      return;
+    }
     drawnKey = key;
     draw(frame);
   }

@@ -231,6 +231,26 @@ def test_a_click_or_enter_on_a_step_selects_it_and_its_numbers_light_their_units
     assert page.console_errors == []
 
 
+def test_a_step_whose_answer_is_slow_says_so_and_the_last_one_fades_meanwhile(page):
+    open_view(page, "?topology=many_to_one&t=1")
+    wait_inspected(page, 1, "forward")
+    held, hold = [], [True]
+    page.route("**/api/explain", lambda route: held.append(route) if hold[0] else route.continue_())
+    press(page, "ArrowRight")
+    # At first the last step's lines stay, faded (no empty lines typeset for a moment's answer)…
+    assert page.evaluate("() => document.querySelector('[data-inspector]').classList.contains('pending')")
+    assert page.get_attribute("[data-inspector]", "data-t") == "1"
+    # …then a slow answer gets the step's own title and status.
+    page.wait_for_function("() => document.querySelector('[data-inspector]').dataset.t === '2'", timeout=5_000)
+    assert "Opening step 2 up" in page.text_content("[data-inspector] .inspector-status")
+    assert not page.evaluate("() => document.querySelector('[data-inspector]').classList.contains('pending')")
+    hold[0] = False
+    for route in held:
+        route.continue_()
+    wait_inspected(page, 2, "forward")
+    assert page.console_errors == []
+
+
 def test_a_refused_or_failed_explain_says_so(page):
     open_view(page, "?topology=many_to_one")
     page.route("**/api/explain", lambda route: route.fulfill(
