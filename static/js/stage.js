@@ -128,6 +128,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
 
   function draw(scene, playhead, playing, restyled = false) {
     prepare(scene, restyled);
+    if (drawn.width < 1 || drawn.height < 1) return; // not laid out yet (a grid changing): drawn on its resize
     const animate = playing && !reducedMotion.matches;
     const layout = stageLayout({
       topology: scene.trace.topology, steps: scene.trace.steps, hiddenSize: scene.H, hasCellState: scene.hasC,
