@@ -164,10 +164,10 @@ export async function fetchTrace(request, { omit = [], ...options } = {}) {
 }
 
 /** POST /api/trace as JSON, the whole answer (params and grads too): its bytes exactly as the API
- * sent them, a Blob (the page's own trace is packed and omits what it does not draw). */
+ * sent them, a Blob (the page's own trace is packed and omits what it does not draw; `request`
+ * is a trace request as requests.js builds it, without `omit`). */
 export function fetchTraceJson(request, options) {
-  const { omit: _, ...whole } = request;
-  return call("/api/trace", { body: whole, timeoutMs: TRACE_TIMEOUT_MS, ...options,
+  return call("/api/trace", { body: request, timeoutMs: TRACE_TIMEOUT_MS, ...options,
     read: async (response) => new Blob([await response.arrayBuffer()], { type: "application/json" }) });
 }
 
