@@ -144,7 +144,7 @@ def main():
         context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
         context.add_init_script(RETURNING)
         page = context.new_page()
-        page.goto(url + "/" + VIEW)  # warm the caches (plotly.js, the server's imports) once
+        page.goto(url + "/" + VIEW)  # warm the caches (the modules, the server's imports) once
         page.wait_for_function("performance.getEntriesByName('unroll:drawn').length > 0", timeout=60000)
         idle = summary(page.evaluate(FRAMES_JS, 2000))
         inspected, explains = inspector_clicks(page, url)

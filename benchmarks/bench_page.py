@@ -6,7 +6,7 @@ The view: many_to_many, lstm, H = 64, 100 steps, at 1366×768. Measured, for eac
 - cold: a shared link opened in a fresh browser context (an empty cache): navigation start to
   the stage painted (the first frame after its cells are in the DOM) and to the page's
   "unroll:drawn" mark (stage and both charts drawn);
-- warm: the same link opened again in that context (plotly.js and the modules cached);
+- warm: the same link opened again in that context (the modules cached);
 - redraw: a new seed typed, to the next "unroll:drawn" (and, where the page sets it, to
   "unroll:stage": the stage alone);
 - bytes: the trace's transferSize as the page fetched it (resource timing), and everything the

@@ -17,7 +17,7 @@ LAYERS = {
              "lab-data", "layout", "lessons", "own-data", "own-parse", "passages", "playhead", "requests", "scales",
              "scene", "state", "store", "wire-format"},
     "http": {"api"},
-    "helpers": {"dom", "keys", "load-script", "mathml", "pictograms", "radio-group", "stage-column", "stage-distribution", "stage-fold",
+    "helpers": {"chart-frame", "dom", "heatmap-chart", "keys", "mathml", "norm-chart", "pictograms", "radio-group", "stage-column", "stage-distribution", "stage-fold",
                 "stage-gradients", "stage-links", "svg-export", "text-measure", "tooltip"},
     "controllers": {"compare-loader", "explain-loader", "generator", "lab-loader", "lesson-loader", "model-loader",
                     "own-keep", "player", "trace-loader", "train-runner", "url-sync"},

@@ -11,7 +11,7 @@ def test_the_wheel_carries_pages_and_presets(tmp_path):
     (wheel,) = tmp_path.glob("unroll_rnn-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"app/static/favicon.svg", "app/static/css/unroll.css", "app/static/js/visualizer.js",
-            "app/static/js/api-docs.js", "app/static/vendor/plotly-cartesian.min.js", "app/static/vendor/plotly-LICENSE",
+            "app/static/js/api-docs.js",
             "app/templates/base.html", "app/templates/index.html",
             "app/templates/api-docs.html",
             "app/engine/presets/reverse-lstm.json", "app/main.py", "app/engine/cells.py"} <= names

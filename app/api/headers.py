@@ -1,7 +1,8 @@
 """Security headers on every answer: the page, its assets, the API and every error.
 
 The Content-Security-Policy allows our own origin only: scripts from here and nowhere else (no
-inline script, no `eval`); styles may be inline because plotly.js injects a `<style>` element.
+inline script, no `eval`); styles may be inline (style attributes: Swagger UI's on /docs, the stage's
+SVG export).
 """
 
 CONTENT_SECURITY_POLICY = "; ".join([

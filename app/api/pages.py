@@ -1,6 +1,6 @@
-"""The page, its favicon, and plotly.js from our own origin (no CDN): the page's charts use the
-cartesian bundle vendored in static/vendor/ (1.5 MB, against the full bundle's 4.8 MB that the
-installed `plotly` package ships, still served at its old URLs)."""
+"""The pages, the favicon, and plotly.js from our own origin (no CDN). The page draws its charts
+itself (static/js/charts.js) and loads no chart library; plotly.js, as the installed `plotly`
+package ships it, stays at the URLs it was served from, for what links to them."""
 
 import gzip
 import hashlib
@@ -26,7 +26,7 @@ YEAR = 365 * 24 * 3600
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request):
     return templates.TemplateResponse(request, "index.html", {
-        "version": __version__, "plotly_url": CHARTS_URL, "modules": imported_modules("visualizer.js")})
+        "version": __version__, "modules": imported_modules("visualizer.js")})
 
 
 IMPORT = re.compile(r"""^import\s[^"';]*["']\./([\w-]+\.js)["']""", re.M)  # import … from "./x.js"
@@ -77,16 +77,8 @@ class _Asset:
         self.etag, self.packed_etag = f'"{digest}"', f'"{digest}-gzip"'
 
 
-# plotly.js's cartesian bundle (heatmap and scatter: what the charts draw), as the npm package
-# plotly.js-cartesian-dist-min ships it, its licence beside it (static/vendor/README.md); and the
-# full bundle the `plotly` package ships, for the links of pages from before.
-CARTESIAN = resource_dir("static") / "vendor" / "plotly-cartesian.min.js"
+# plotly.js as the `plotly` package ships it, for the links of pages from before.
 FULL = files("plotly") / "package_data" / "plotly.min.js"
-
-
-@lru_cache(maxsize=1)
-def _cartesian() -> _Asset:
-    return _Asset(CARTESIAN.read_bytes())
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +87,7 @@ def _plotly() -> _Asset:
 
 
 def _version(head: bytes) -> str:
-    """plotly.js's version from its bundle's first comment ("plotly.js (cartesian …) v4.1.1")."""
+    """plotly.js's version from its bundle's first comment ("plotly.js v4.1.1")."""
     found = re.search(r"plotly\.js[^\n]*? v([\w.+-]+)", head.decode("latin-1"))
     return found.group(1) if found else "unknown"
 
@@ -103,13 +95,7 @@ def _version(head: bytes) -> str:
 # Each URL names plotly.js's version, so a year's `immutable` caching can never serve a stale
 # copy; the unversioned URL stays for old links, revalidated on every use (its ETag makes that a 304).
 PLOTLY_URL = f"/vendor/plotly-{_version(FULL.open('rb').read(200))}.min.js"
-CHARTS_URL = f"/vendor/plotly-cartesian-{_version(CARTESIAN.open('rb').read(200))}.min.js"
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
-
-
-@router.get(CHARTS_URL)
-async def plotly_cartesian_js(request: Request):
-    return _serve(request, _cartesian(), IMMUTABLE)
 
 
 @router.get(PLOTLY_URL)

@@ -12,29 +12,32 @@ const parse = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 const VALUE_RGB = VALUE_STOPS.map(parse);
 const GRADIENT_RGB = GRADIENT_STOPS.map(parse);
 
+/** [r, g, b] (0–255) at u in [0, 1] along the stops, linearly between neighbours. */
 function interpolate(rgbStops, u) {
   const k = Math.min(Math.max(u, 0), 1) * (rgbStops.length - 1);
   const i = Math.min(Math.floor(k), rgbStops.length - 2);
   const f = k - i;
   const [a, b] = [rgbStops[i], rgbStops[i + 1]];
-  return `rgb(${a.map((v, j) => Math.round(v + (b[j] - v) * f)).join(",")})`;
+  return a.map((v, j) => Math.round(v + (b[j] - v) * f));
+}
+
+const css = (rgb) => `rgb(${rgb.join(",")})`;
+
+/** [r, g, b] of a value v on the diverging scale [−limit, +limit] (the heatmap's pixels). */
+export function valueRGB(v, limit) {
+  return interpolate(VALUE_RGB, 0.5 + v / (2 * limit));
 }
 
 /** The colour of a value v on the diverging scale [−limit, +limit]. */
 export function valueColor(v, limit) {
-  return interpolate(VALUE_RGB, 0.5 + v / (2 * limit));
+  return css(valueRGB(v, limit));
 }
 
 /** The colour of a gradient norm n on the log scale [lo, hi] (both > 0). */
 export function gradientColor(n, lo, hi) {
   if (!(n > 0)) return GRADIENT_STOPS[0];
   const u = hi > lo ? (Math.log10(n) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : 1;
-  return interpolate(GRADIENT_RGB, u);
-}
-
-/** The diverging scale as plotly wants it: [[0, colour], …, [1, colour]]. */
-export function plotlyValueScale() {
-  return VALUE_STOPS.map((c, i) => [i / (VALUE_STOPS.length - 1), c]);
+  return css(interpolate(GRADIENT_RGB, u));
 }
 
 function maxAbs(values, floor) {

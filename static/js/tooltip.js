@@ -11,18 +11,22 @@ export function describeValue(node) {
   return null;
 }
 
+/** Show `text` (none: hide) in `tooltip`, above the pointer of event `e` inside `container`. */
+export function showTooltip(container, tooltip, text, e) {
+  if (!text) { tooltip.hidden = true; return; }
+  tooltip.textContent = text;
+  tooltip.hidden = false;
+  const box = container.getBoundingClientRect();
+  const x = Math.min(e.clientX - box.left + 14, box.width - tooltip.offsetWidth - 4);
+  const y = e.clientY - box.top - tooltip.offsetHeight - 10;
+  const top = (y < 0 ? e.clientY - box.top + 18 : y) + container.scrollTop; // a scrolled panel's offset
+  tooltip.style.transform = `translate(${Math.max(4, x)}px, ${top}px)`;
+}
+
 export function attachTooltip(container, tooltip, describe = describeValue) {
   container.addEventListener("pointermove", (e) => {
     const node = e.target.closest?.("[data-value]");
-    const text = node ? describe(node) : null;
-    if (!text) { tooltip.hidden = true; return; }
-    tooltip.textContent = text;
-    tooltip.hidden = false;
-    const box = container.getBoundingClientRect();
-    const x = Math.min(e.clientX - box.left + 14, box.width - tooltip.offsetWidth - 4);
-    const y = e.clientY - box.top - tooltip.offsetHeight - 10;
-    const top = (y < 0 ? e.clientY - box.top + 18 : y) + container.scrollTop; // a scrolled panel's offset
-    tooltip.style.transform = `translate(${Math.max(4, x)}px, ${top}px)`;
+    showTooltip(container, tooltip, node ? describe(node) : null, e);
   });
   container.addEventListener("pointerleave", () => { tooltip.hidden = true; });
 }

@@ -143,7 +143,7 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
     createTimeline($("timeline"), { onSeek: (playhead) => player.seek(playhead) }),
     createCharts({
       heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"),
-      plotlySrc: $("plotly-js").href, onSeek: seek,
+      tooltip: $("chart-tooltip"), onSeek: seek,
     }),
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
       { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),

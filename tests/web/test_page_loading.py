@@ -1,13 +1,13 @@
 """How the page loads (docs/page.md, "How the page loads"): its trace in the packed form without
 params and grads, read exactly; a server that only speaks JSON (or a proxy that drops the Accept
-header) and an older server that refuses `omit` draw the same numbers; the stage is drawn before
-plotly.js runs, and the charts say so when it cannot load."""
+header) and an older server that refuses `omit` draw the same numbers; the charts are drawn with
+the stage, by the page itself, from the same numbers."""
 
 import json
 
 import pytest
 
-from .unroll_page import FAILED_RESOURCE, drawn, mismatches, wait_for_trace
+from .unroll_page import FAILED_RESOURCE, drawn, heatmap_problems, mismatches, wait_for_trace
 
 # Every step revealed (the backward pass), an LSTM's c, two blocks of weights, outputs.
 VIEW = "?topology=seq2seq&cell=lstm&h=6&phase=backward&t=0"
@@ -181,58 +181,52 @@ def test_a_large_packed_answer_shows_its_progress_and_is_read_whole(page):
     assert found["shapes"] == [1024, 256]
 
 
-# The stage first, plotly.js after ----------------------------------------------------------------
+# The charts: drawn by the page with the stage, no library ----------------------------------------
 
-WATCH = """
-window.__seen = {};
-new MutationObserver(() => {
-  const now = performance.now();
-  if (!window.__seen.stage && document.querySelector("#stage [data-h]")) window.__seen.stage = now;
-  if (!window.__seen.script && document.querySelector("script[src*='plotly']")) {
-    window.__seen.script = now;
-    window.__seen.stageAtScript = Boolean(document.querySelector("#stage [data-h]"));
-    window.__seen.plotlyAtScript = typeof window.Plotly;
-  }
-}).observe(document, { subtree: true, childList: true });"""
-
-
-def test_the_stage_is_drawn_before_plotly_runs_and_the_charts_after(page, client):
-    page.add_init_script(WATCH)
+def test_the_charts_are_drawn_with_the_stage_from_its_numbers_and_load_no_library(page, client):
     sent, types, trace = open_and_read(page, client, "?topology=many_to_many&cell=gru&h=8")
-    seen = page.evaluate("window.__seen")
-    marks = page.evaluate("""() => Object.fromEntries(["unroll:stage", "unroll:drawn"]
-        .map((name) => [name, performance.getEntriesByName(name)[0].startTime]))""")
-    # plotly.js is only preloaded by the page's head; its <script> comes after the stage is drawn
-    assert page.locator("head script[src*='plotly']").count() == 1
-    assert page.locator("link[rel=preload][as=script][href*='/vendor/plotly-cartesian-']").count() == 1
-    assert seen["stageAtScript"] and seen["plotlyAtScript"] == "undefined"
-    assert seen["stage"] <= seen["script"] and marks["unroll:stage"] <= seen["script"] <= marks["unroll:drawn"]
-    z = page.evaluate("() => document.getElementById('heatmap').data[0].z")
-    assert z == [[s["h"][unit] for s in trace["steps"]] for unit in range(8)]
-    norms = page.evaluate("() => document.getElementById('dh-chart').data[0].y")
-    assert norms == [s["dh_norm"] for s in trace["steps"]]
-    # a new trace redraws both marks, the charts with plotly already there
+    marks = page.evaluate("""() => ["unroll:stage", "unroll:drawn"].map((name) => performance.getEntriesByName(name).length)""")
+    assert marks == [1, 1]
+    scripts = page.evaluate("""() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname)
+        .filter((p) => !p.startsWith("/static/") && !p.startsWith("/api/") && p !== "/favicon.ico")""")
+    assert scripts == [] and page.locator("script[src*='plotly'], link[href*='plotly']").count() == 0
+    T = len(trace["steps"])
+    assert page.get_attribute("#heatmap [data-heatmap]", "data-rows") == "8"
+    assert page.get_attribute("#heatmap [data-heatmap]", "data-columns") == str(T)
+    assert heatmap_problems(page, trace) == []  # every cell: the scale's colour of the API's h
+    points = page.evaluate("""() => [...document.querySelectorAll("#dh-chart [data-dh-norm]")]
+        .map((p) => [Number(p.dataset.t), Number(p.dataset.value)])""")
+    assert points == [[s["t"], s["dh_norm"]] for s in trace["steps"]]  # String(x) read back: exact
+    # a new trace redraws both, with the stage
     page.fill("#seed", "7")
     page.press("#seed", "Tab")
     page.wait_for_function("() => performance.getEntriesByName('unroll:drawn').length === 2")
     assert page.evaluate("performance.getEntriesByName('unroll:stage').length") == 2
-    assert page.locator("script[src*='plotly']").count() == 1
+    trace = whole_answer(client, json.loads(sent[-1].post_data))
+    assert json.loads(sent[-1].post_data)["seed"] == 7
+    wait_for_trace(page, trace)
+    assert heatmap_problems(page, trace) == []
     assert page.console_errors == []
 
 
-@pytest.mark.parametrize("failure", ["missing", "broken"])
-def test_charts_that_cannot_load_plotly_say_so_and_the_stage_stays(page, client, failure):
-    if failure == "missing":
-        page.route("**/vendor/plotly-cartesian-*", lambda route: route.fulfill(status=404, body="not here"))
-    else:  # a script that runs but defines no Plotly (a proxy's error page, a truncated file)
-        page.route("**/vendor/plotly-cartesian-*", lambda route: route.fulfill(
-            status=200, content_type="text/javascript", body="// cut short"))
-    sent, types, trace = open_and_read(page, client)
-    assert drawn_problems(page, trace) == []
-    for chart in ("#heatmap", "#dh-chart"):
-        assert "The charts need plotly.js, which did not load." in page.text_content(chart)
-    own = FAILED_RESOURCE.format(status=404)  # the browser's line about the missing file
-    assert [e for e in page.console_errors if not e.startswith(own)] == []
+def test_hovering_a_chart_gives_the_exact_number_and_a_click_seeks(page, client):
+    sent, types, trace = open_and_read(page, client, "?topology=many_to_one&cell=lstm&h=4")
+    T = len(trace["steps"])
+    cells = page.locator("#heatmap [data-heatmap]").bounding_box()
+    # the cell of step 2, unit 3
+    page.mouse.move(cells["x"] + cells["width"] * (2.5 / T), cells["y"] + cells["height"] * (3.5 / 4))
+    said, number = page.text_content("#chart-tooltip").split(" = ", 1)[1].rsplit(" = ", 1)
+    assert said == "2, unit 3: h" and float(number) == trace["steps"][2]["h"][3]  # String(x): exact
+    assert page.is_visible("#chart-tooltip")
+    plot = page.locator("#dh-chart .norm-plot").bounding_box()
+    page.mouse.move(plot["x"] + plot["width"] * (1.5 / T), plot["y"] + plot["height"] / 2)
+    said, number = page.text_content("#chart-tooltip").rsplit(" = ", 1)
+    assert said == "t = 1: ‖dL/dh‖" and float(number) == trace["steps"][1]["dh_norm"]
+    page.mouse.click(plot["x"] + plot["width"] * (3.5 / T), plot["y"] + plot["height"] / 2)
+    page.wait_for_function("() => document.querySelector('[data-playhead]').dataset.t === '3'")
+    page.mouse.move(2, 2)
+    assert page.is_hidden("#chart-tooltip")
+    assert page.console_errors == []
 
 
 def test_every_module_the_page_runs_is_preloaded_from_the_start(page, client):
@@ -245,23 +239,4 @@ def test_every_module_the_page_runs_is_preloaded_from_the_start(page, client):
         .filter((p) => p.startsWith("/static/js/"))""")
     assert sorted(preloaded) == sorted(set(loaded) - {"/static/js/visualizer.js"})
     assert len(preloaded) == len(set(preloaded)) > 30
-    assert page.console_errors == []
-
-
-def test_while_plotly_loads_the_charts_say_so_and_the_stage_plays(page, client):
-    held = []
-    page.route("**/vendor/plotly-cartesian-*", lambda route: held.append(route))
-    page.goto("/?topology=many_to_many")
-    page.wait_for_function("() => performance.getEntriesByName('unroll:stage').length > 0")
-    page.wait_for_function("() => document.getElementById('heatmap').textContent === 'Loading the charts…'")
-    assert page.text_content("#dh-chart") == "Loading the charts…"
-    assert page.is_hidden("#heatmap-overlay") and page.is_hidden("#dh-overlay")  # no playhead over nothing
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('[data-playhead]').dataset.t === '1'")
-    assert page.evaluate("performance.getEntriesByName('unroll:drawn').length") == 0
-    for route in held:
-        route.continue_()
-    page.wait_for_function("() => performance.getEntriesByName('unroll:drawn').length === 1")
-    assert page.is_visible("#heatmap-overlay .playhead-box") and "Loading" not in page.text_content("#heatmap")
-    assert page.evaluate("() => document.getElementById('heatmap').data[0].z.length") == 8
     assert page.console_errors == []

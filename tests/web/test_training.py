@@ -143,6 +143,7 @@ def test_a_new_example_keeps_the_trained_weights(page):
     assert fresh["_request"]["params"] == trained["_request"]["params"]  # the same weights
     words = lambda trace: [s["x_label"] for s in trace["steps"]]  # noqa: E731
     assert fresh["_request"]["seed"] != 5 and words(fresh) != words(trained)  # a fresh example
+    page.wait_for_function("() => new URLSearchParams(location.search).has('ex')")  # once the view is drawn
     query = parse_qs(urlparse(page.url).query)
     assert query["seed"] == ["5"] and query["ex"] == [str(fresh["_request"]["seed"])] and query["train"] == ["1"]
     assert page.console_errors == []

@@ -9,6 +9,7 @@ from .unroll_page import (
     TOPOLOGIES,
     drawn,
     drawn_steps,
+    heatmap_problems,
     heatmap_shape,
     only_local,
     open_view,
@@ -54,11 +55,9 @@ def test_a_long_wide_trace_is_drawn_as_a_window(page, live_url, client, name):
     assert overlapping_labels(page) == []
     screenshot(page, f"visualizer-{name}-t{middle}-1366x768")
 
-    # The heatmap shows all T steps of all H units (plotly draws it just after the stage).
-    page.wait_for_function("() => document.getElementById('heatmap').data?.[0]?.z", timeout=30_000)
+    # The heatmap shows all T steps of all H units, each in the scale's colour of the API's h.
     assert heatmap_shape(page) == [H, T]
-    z = page.evaluate("() => document.getElementById('heatmap').data[0].z")
-    assert all(z[u][t] == trace["steps"][t]["h"][u] for t in (0, T // 2, T - 1) for u in (0, H - 1))
+    assert heatmap_problems(page, trace, [(t, u) for t in (0, T // 2, T - 1) for u in (0, H // 2, H - 1)]) == []
     # The timeline spans the 2T positions and brackets the window.
     assert page.get_attribute("[role=slider]", "aria-valuemax") == str(2 * T - 1)
     assert page.is_visible(".track-window")

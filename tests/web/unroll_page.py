@@ -198,8 +198,43 @@ def only_local(page, live_url: str) -> list[str]:
 
 
 def heatmap_shape(page):
-    """(rows, columns) of the plotly heatmap's z, once plotly has drawn it."""
+    """(rows, columns) of the heatmap's cells as drawn (its canvas), once drawn."""
     return page.evaluate("""() => {
-      const d = document.getElementById("heatmap").data;
-      return d && d[0] && d[0].z ? [d[0].z.length, d[0].z[0].length] : null;
+      const canvas = document.querySelector("#heatmap [data-heatmap]");
+      return canvas ? [Number(canvas.dataset.rows), Number(canvas.dataset.columns)] : null;
     }""")
+
+
+_HEATMAP_PIXELS = """async ([trace, cells]) => {
+  const { limitsOf, valueRGB } = await import("/static/js/scales.js");
+  const limit = limitsOf(trace).h;
+  const canvas = document.querySelector("#heatmap [data-heatmap]");
+  const [T, H] = [Number(canvas.dataset.columns), Number(canvas.dataset.rows)];
+  const context = canvas.getContext("2d");
+  // the pixel at the cell's centre, and the cells that pixel covers: the cell alone where cells
+  // are wider than two pixels; where they are thinner (H = 256 in 100 px) the pixel shows one of them
+  const covered = (p, n, size) => {
+    const [from, to] = [Math.floor((p * n) / size), Math.ceil(((p + 1) * n) / size) - 1];
+    return Array.from({ length: to - from + 1 }, (_, k) => from + k);
+  };
+  return cells.map(([t, unit]) => {
+    const x = Math.floor(((t + 0.5) * canvas.width) / T), y = Math.floor(((unit + 0.5) * canvas.height) / H);
+    const drawn = [...context.getImageData(x, y, 1, 1).data.slice(0, 3)];
+    const wants = covered(x, T, canvas.width).flatMap((tt) => covered(y, H, canvas.height)
+      .map((uu) => valueRGB(trace.steps[tt].h[uu], limit)));
+    const ok = wants.some((want) => want.every((v, k) => v === drawn[k]));
+    return { t, unit, drawn, want: wants[0], ok, cells: wants.length };
+  });
+}"""
+
+
+def heatmap_problems(page, trace: dict, cells=None) -> list[str]:
+    """Each cell (t, unit) of the heatmap (all of them when `cells` is None) whose drawn colour,
+    read from its canvas at the cell's centre, is not the page's colour scale at the API's h (of
+    one of the cells that pixel covers, where cells are thinner than it)."""
+    T, H = len(trace["steps"]), trace["hidden_size"]
+    cells = cells if cells is not None else [(t, unit) for t in range(T) for unit in range(H)]
+    slim = {key: trace[key] for key in ("cell", "activation", "kind")} | {"steps": [{"h": s["h"]} for s in trace["steps"]]}
+    found = page.evaluate(_HEATMAP_PIXELS, [slim, cells])
+    return [f"h[{c['t']}][{c['unit']}] drawn {c['drawn']}, expected {c['want']} (of {c['cells']} cells)"
+            for c in found if not c["ok"]]
