@@ -19,12 +19,12 @@ export function chartLook(plot) {
   };
 }
 
-/** The plot area of a chart box for T steps: x(t) is the centre of step t's column, edge(k) its
- * left side, stepAt(px) the step under a horizontal position. */
-export function plotFrame(box, look, T) {
+/** The plot area of a chart box of `size` ({width, height}, px) for T steps: x(t) is the centre
+ * of step t's column, edge(k) its left side, stepAt(px) the step under a horizontal position. */
+export function plotFrame(size, look, T) {
   const { margin } = look;
-  const width = Math.max(1, Math.floor(box.clientWidth));
-  const height = Math.max(1, Math.floor(box.clientHeight));
+  const width = Math.max(1, Math.floor(size.width));
+  const height = Math.max(1, Math.floor(size.height));
   const w = Math.max(1, width - margin.l - margin.r);
   const h = Math.max(1, height - margin.t - margin.b);
   return {

@@ -57,10 +57,17 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, too
     onSeek,
   });
 
+  // The boxes' sizes and type, as last laid out: kept from the resize observer's reports, so that
+  // drawing never forces the browser to lay the page out again in the middle of a redraw (read
+  // at once only before the first report, and the type again in presenter mode).
+  const sizes = new Map(); // box -> {width, height}
+  let look = null;
+  const sizeOf = (box) => sizes.get(box) ?? { width: box.clientWidth, height: box.clientHeight };
+
   function draw() {
-    const look = chartLook(heatmap);
-    frames.set(heatmap, drawHeatmap(heatmap, scene, look));
-    frames.set(norms, drawNorms(norms, scene, look));
+    look ??= chartLook(heatmap);
+    frames.set(heatmap, drawHeatmap(heatmap, sizeOf(heatmap), scene, look));
+    frames.set(norms, drawNorms(norms, sizeOf(norms), scene, look));
     for (const o of Object.values(overlays)) o.place(look.margin);
     heatmapOverlay.hidden = normsOverlay.hidden = false;
   }
@@ -78,6 +85,7 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, too
 
   function update({ scene: next, playhead, changed }) {
     if (!next) return;
+    if (changed.has("presenting")) look = null; // its type is larger
     if (changed.has("scene") || (changed.has("presenting") && scene)) {
       scene = next;
       draw();
@@ -90,16 +98,17 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, too
   function resize() {
     if (!scene) return;
     const stale = [heatmap, norms].some((box) => {
-      const frame = frames.get(box);
-      return frame && (frame.width !== Math.floor(box.clientWidth) || frame.height !== Math.floor(box.clientHeight));
+      const [frame, size] = [frames.get(box), sizeOf(box)];
+      return frame && (frame.width !== Math.floor(size.width) || frame.height !== Math.floor(size.height));
     });
     if (stale) draw();
   }
 
   // The charts' boxes change size without the stage's (presenter mode, a lesson's full stage).
-  let pending = null;
-  const observer = new ResizeObserver(() => {
-    pending ??= requestAnimationFrame(() => { pending = null; resize(); });
+  const observer = new ResizeObserver((entries) => {
+    for (const { target, contentRect } of entries) sizes.set(target, { width: contentRect.width, height: contentRect.height });
+    look = chartLook(heatmap); // laid out just now: reading the type costs nothing here
+    resize();
   });
   observer.observe(heatmap);
   observer.observe(norms);

@@ -10,11 +10,11 @@ import { valueRGB } from "./scales.js";
 
 const GAPS_UP_TO = { steps: 40, units: 32 };
 
-/** Draw scene's h into `box` (its canvas [data-heatmap] with data-rows H and data-columns T);
+/** Draw scene's h into `box` of `size` (its canvas [data-heatmap] with data-rows H and data-columns T);
  * returns the plot's frame (chart-frame.js). */
-export function drawHeatmap(box, scene, look) {
+export function drawHeatmap(box, size, scene, look) {
   const { T, H } = scene;
-  const frame = plotFrame(box, look, T);
+  const frame = plotFrame(size, look, T);
   const label = `Hidden state h: ${H} units over ${T} steps, blue below 0, orange above`;
   const { root, boundary } = chartSvg(frame, { yTitle: "unit", label, decoderStart: scene.decoderStart });
   const { dtick } = unitTicks(H, frame.h, look.font);
@@ -35,7 +35,7 @@ function cells({ trace, T, H, limits }, frame) {
   trace.steps.forEach((step, t) => {
     for (let unit = 0; unit < H; unit++) {
       const i = 4 * (unit * T + t);
-      [rgba[i], rgba[i + 1], rgba[i + 2]] = valueRGB(step.h[unit], limits.h);
+      valueRGB(step.h[unit], limits.h, rgba, i);
       rgba[i + 3] = 255;
     }
   });

@@ -8,10 +8,10 @@ import { svg } from "./dom.js";
 
 const DOTS_UP_TO = 120; // steps; past it the line alone
 
-/** Draw scene's ‖dL/dh_t‖ into `box`; returns the plot's frame (chart-frame.js). */
-export function drawNorms(box, scene, look) {
+/** Draw scene's ‖dL/dh_t‖ into `box` of `size`; returns the plot's frame (chart-frame.js). */
+export function drawNorms(box, size, scene, look) {
   const { trace, T } = scene;
-  const frame = plotFrame(box, look, T);
+  const frame = plotFrame(size, look, T);
   const axis = logAxis(scene.gradient, frame.h, look.font);
   const [from, to] = axis.range;
   const y = (norm) => frame.top + (1 - (Math.log10(norm) - from) / (to - from)) * frame.h;

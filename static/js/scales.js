@@ -12,20 +12,23 @@ const parse = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 const VALUE_RGB = VALUE_STOPS.map(parse);
 const GRADIENT_RGB = GRADIENT_STOPS.map(parse);
 
-/** [r, g, b] (0–255) at u in [0, 1] along the stops, linearly between neighbours. */
-function interpolate(rgbStops, u) {
+/** r, g, b (0–255) at u in [0, 1] along the stops, linearly between neighbours, written into
+ * out[at], out[at + 1], out[at + 2] (a new array by default); returns out. */
+function interpolate(rgbStops, u, out = [0, 0, 0], at = 0) {
   const k = Math.min(Math.max(u, 0), 1) * (rgbStops.length - 1);
   const i = Math.min(Math.floor(k), rgbStops.length - 2);
   const f = k - i;
   const [a, b] = [rgbStops[i], rgbStops[i + 1]];
-  return a.map((v, j) => Math.round(v + (b[j] - v) * f));
+  for (let j = 0; j < 3; j++) out[at + j] = Math.round(a[j] + (b[j] - a[j]) * f);
+  return out;
 }
 
 const css = (rgb) => `rgb(${rgb.join(",")})`;
 
-/** [r, g, b] of a value v on the diverging scale [−limit, +limit] (the heatmap's pixels). */
-export function valueRGB(v, limit) {
-  return interpolate(VALUE_RGB, 0.5 + v / (2 * limit));
+/** [r, g, b] of a value v on the diverging scale [−limit, +limit]; or written into out[at…at+2]
+ * (the heatmap's pixels, without an array a cell). */
+export function valueRGB(v, limit, out, at) {
+  return interpolate(VALUE_RGB, 0.5 + v / (2 * limit), out, at);
 }
 
 /** The colour of a value v on the diverging scale [−limit, +limit]. */
