@@ -35,7 +35,7 @@ function stateValues(scene, t, name) {
 
 /** root: the [data-cell-diagram] element. onLight({what, t, unit} | null): a unit is pointed at. */
 export function createCellDiagram(root, { onLight }) {
-  let drawnScene = null;
+  let drawnScene = null; // the scene painted last
   let diagram = null;
   let painted = null; // {gates: [{g, node, units, title}], strips: [{s, units}]}: what each step recolours
 
@@ -98,8 +98,9 @@ export function createCellDiagram(root, { onLight }) {
 
   function update({ scene, playhead, changed }) {
     if (!scene || !["scene", "t"].some((k) => changed.has(k))) return;
-    if (scene !== drawnScene) {
-      drawnScene = scene;
+    const shape = drawnScene && drawnScene.trace.cell === scene.trace.cell && drawnScene.H === scene.H;
+    drawnScene = scene;
+    if (!shape) { // another cell or H: built again; a new seed only repaints
       diagram = gateDiagram(scene.trace.cell);
       root.hidden = diagram === null;
       if (diagram) {

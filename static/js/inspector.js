@@ -63,6 +63,13 @@ function statusText(explanation, playing, t) {
   return explanation.terms ? "" : `Opening step ${t} up…`;
 }
 
+/** Do two scenes draw the same lines (topology, cell, activation, sizes), whatever their numbers? */
+function sameShape(a, b) {
+  const [x, y] = [a.trace, b.trace];
+  return a === b || (x.topology === y.topology && x.cell === y.cell && x.activation === y.activation && a.H === b.H
+    && a.T === b.T && x.input_size === y.input_size && x.output_size === y.output_size);
+}
+
 /** root: the [data-inspector] element. onLight({what, t, unit} | null): a number is pointed at. */
 export function createInspector(root, { onLight }) {
   let showAll = false;
@@ -159,11 +166,12 @@ export function createInspector(root, { onLight }) {
     const key = [scene, playhead.t, playhead.phase, explanation?.terms, explanation?.status === "failed" ? explanation.error : null,
       explanation?.terms ? null : statusText(explanation, state.playing, playhead.t)];
     if (drawnKey && key.every((k, i) => Object.is(k, drawnKey[i]))) return;
-    // Paused on another step of the drawn trace, whose answer is on its way: the last step's lines
-    // stay, faded, until it comes (typesetting the empty lines first cost a click half its time).
+    // Paused on another step, or on a new trace of the same network's shape (a new seed), whose
+    // answer is on its way: the lines drawn stay, greyed, until it comes (typesetting the empty
+    // lines first cost a click half its time, and a new seed's redraw a tenth).
     const coming = !state.playing && !explanation?.terms && explanation?.status !== "failed";
     clearTimeout(slowAnswer);
-    if (coming && before?.scene === scene && root.querySelector(".terms [data-value]")) {
+    if (coming && before && sameShape(before.scene, scene) && root.querySelector(".terms [data-value]")) {
       root.classList.add("pending");
       // A slow answer: the step's own (empty) lines and its status after all.
       slowAnswer = setTimeout(() => { if (last === frame) { drawnKey = key; draw(frame); } }, SLOW_ANSWER_MS);
