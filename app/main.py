@@ -1,11 +1,11 @@
 """The web application: `create_app()` wires routers, static files, templates and limits."""
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from . import __version__
 from .api import catalog, errors, explain, exports, imports, pages, presets, traces, training
+from .api.assets import StaticAssets
 from .api.headers import SecurityHeaders
 from .api.limits import BodyLimit
 from .api.sending import HeadAsGet, SendGuard
@@ -60,7 +60,7 @@ def create_app() -> FastAPI:
     for module in (catalog, traces, explain, training, imports, exports, presets, pages):
         app.include_router(module.router)
     errors.install(app)
-    app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
+    app.mount("/static", StaticAssets(resource_dir("static")), name="static")
     app.add_middleware(BodyLimit)
     starlette_stack = app.build_middleware_stack
     # Outside Starlette's own stack, so that its 500 page (ServerErrorMiddleware) is covered too:
