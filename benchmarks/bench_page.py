@@ -7,8 +7,9 @@ The view: many_to_many, lstm, H = 64, 100 steps, at 1366×768. Measured, for eac
   the stage painted (the first frame after its cells are in the DOM) and to the page's
   "unroll:drawn" mark (stage and both charts drawn);
 - warm: the same link opened again in that context (the modules cached);
-- redraw: a new seed typed, to the next "unroll:drawn" (and, where the page sets it, to
-  "unroll:stage": the stage alone);
+- redraw: a new seed typed on a page at rest (0.5 s after the last drawing, its inspector's
+  answers in, as a student types), to the next "unroll:drawn" (and, where the page sets it, to
+  "unroll:stage");
 - bytes: the trace's transferSize as the page fetched it (resource timing), and everything the
   cold load fetched;
 - frames: requestAnimationFrame intervals while playing at 4× (a step every 200 ms), forward,
@@ -110,6 +111,7 @@ const watch = () => { const p = document.getElementById("notice-progress");
 requestAnimationFrame(watch);"""
 
 DRAWN = "performance.getEntriesByName('unroll:drawn').length > 0"
+REST_MS = 500  # before each new seed: the last one's inspector requests answered and typeset
 
 
 def load_average() -> str:
@@ -184,7 +186,10 @@ def one_round(browser, url, seconds, redraws) -> dict:
     page = context.new_page()
     cold = open_link(page)
     warm = open_link(page)
-    drawn = [page.evaluate(REDRAW_JS) for _ in range(redraws)]
+    drawn = []
+    for _ in range(redraws):  # typed as a student types: on a page at rest, its inspector answered
+        page.wait_for_timeout(REST_MS)
+        drawn.append(page.evaluate(REDRAW_JS))
     page.goto(VIEW + "&speed=4")
     page.wait_for_function(DRAWN, timeout=60_000)
     page.keyboard.press("Space")
