@@ -24,10 +24,15 @@ export function logAxis([lo, hi], height, fontSize) {
   return { range, dtick, decades, labels: decades.map((d) => `10${superscript(d)}`) };
 }
 
-/** A tick every `dtick` units of H, as many as fit in `height` px with a line of type each. */
+const UNIT_STEPS = [1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 256]; // round steps for H = 8, 64, 100…
+
+/** A tick every `dtick` units of H (a round step, one that divides H where one fits: 0, 16, 32,
+ * 48 for H = 64), as many as fit in `height` px with a line of type each. */
 export function unitTicks(H, height, fontSize) {
   const labels = Math.max(2, Math.floor(height / (fontSize * 1.3)));
-  return { tick0: 0, dtick: Math.max(1, Math.ceil(H / labels)) };
+  const least = Math.max(1, Math.ceil(H / labels));
+  const steps = UNIT_STEPS.filter((step) => step >= least);
+  return { tick0: 0, dtick: steps.find((step) => H % step === 0) ?? steps[0] ?? least }; // one that divides H first
 }
 
 /** 1.6e-9 -> "1.6 × 10⁻⁹"; 0.5 -> "0.5"; a number near 1 as it is, to two digits. */

@@ -8,15 +8,16 @@ import { showTooltip } from "./tooltip.js";
 
 const STEP_TICKS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500]; // a tick every so many steps
 
-/** The plot's type (larger in presenter mode: the plot's own font size, static/css/unroll.css),
- * and margins in proportion to it that hold the tick labels and the titles. */
-export function chartLook(plot) {
-  const { fontSize } = getComputedStyle(plot);
-  const size = parseFloat(fontSize);
-  return {
-    font: size,
-    margin: { l: Math.round(4.4 * size), r: Math.round(0.8 * size), t: Math.round(1.2 * size), b: Math.round(1.7 * size) },
-  };
+/** The plot's type size (larger in presenter mode: the plot's own font size, static/css/unroll.css). */
+export function chartFont(plot) {
+  return parseFloat(getComputedStyle(plot).fontSize);
+}
+
+/** The type, and margins in proportion to it that hold the tick labels and the titles (room
+ * above the plot only where an encoder–decoder's block names go). */
+export function chartLook(font, boundary) {
+  const m = (em) => Math.round(em * font);
+  return { font, margin: { l: m(4.4), r: m(0.8), t: m(boundary ? 1.2 : 0.5), b: m(1.7) } };
 }
 
 /** The plot area of a chart box of `size` ({width, height}, px) for T steps: x(t) is the centre
@@ -89,7 +90,7 @@ export function bindPointer(box, tooltip, { frameOf, describe, onSeek }) {
     const inside = px >= frame.left && px <= frame.left + frame.w && py >= frame.top && py <= frame.top + frame.h;
     return inside ? { t: frame.stepAt(px), y: py - frame.top, frame } : null;
   };
-  const container = tooltip.offsetParent ?? box;
+  const container = tooltip.parentElement; // the box of both charts, that the tooltip is placed in
   box.addEventListener("pointermove", (e) => {
     const where = at(e);
     box.classList.toggle("seeking", Boolean(where));

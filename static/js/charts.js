@@ -5,10 +5,12 @@
 // overlay of our own, positioned in percentages of the plot area, so following the playhead
 // redraws nothing. Hovering a chart gives the exact number under the pointer; a click seeks.
 
-import { bindPointer, chartLook } from "./chart-frame.js";
+import { bindPointer, chartFont, chartLook } from "./chart-frame.js";
 import { el } from "./dom.js";
 import { drawHeatmap, unitAt } from "./heatmap-chart.js";
 import { drawNorms } from "./norm-chart.js";
+
+const VEIL_BEYOND = 4; // px: how far past the plot area a veil reaches, over a dot or the line drawn on its edge
 
 /** An overlay over a plot area: a veil over the steps not yet computed and a playhead box. */
 function overlay(node) {
@@ -26,7 +28,9 @@ function overlay(node) {
       const pct = (k) => `${(100 * k) / T}%`;
       Object.assign(marker.style, { left: pct(t), width: pct(1) });
       veil.hidden = veilTo <= veilFrom;
-      Object.assign(veil.style, { left: pct(veilFrom), width: pct(veilTo - veilFrom) });
+      // at the plot's ends the veil reaches past its edges, over the dots and line drawn on them
+      const [before, after] = [veilFrom === 0 ? VEIL_BEYOND : 0, veilTo === T ? VEIL_BEYOND : 0];
+      Object.assign(veil.style, { left: `calc(${pct(veilFrom)} - ${before}px)`, width: `calc(${pct(veilTo - veilFrom)} + ${before + after}px)` });
       message.textContent = text || "";
       message.hidden = !text;
     },
@@ -61,11 +65,12 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, too
   // drawing never forces the browser to lay the page out again in the middle of a redraw (read
   // at once only before the first report, and the type again in presenter mode).
   const sizes = new Map(); // box -> {width, height}
-  let look = null;
+  let font = null;
   const sizeOf = (box) => sizes.get(box) ?? { width: box.clientWidth, height: box.clientHeight };
 
   function draw() {
-    look ??= chartLook(heatmap);
+    font ??= chartFont(heatmap);
+    const look = chartLook(font, scene.decoderStart > 0);
     frames.set(heatmap, drawHeatmap(heatmap, sizeOf(heatmap), scene, look));
     frames.set(norms, drawNorms(norms, sizeOf(norms), scene, look));
     for (const o of Object.values(overlays)) o.place(look.margin);
@@ -85,7 +90,7 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, too
 
   function update({ scene: next, playhead, changed }) {
     if (!next) return;
-    if (changed.has("presenting")) look = null; // its type is larger
+    if (changed.has("presenting")) font = null; // its type is larger
     if (changed.has("scene") || (changed.has("presenting") && scene)) {
       scene = next;
       draw();
@@ -107,7 +112,7 @@ export function createCharts({ heatmap, heatmapOverlay, norms, normsOverlay, too
   // The charts' boxes change size without the stage's (presenter mode, a lesson's full stage).
   const observer = new ResizeObserver((entries) => {
     for (const { target, contentRect } of entries) sizes.set(target, { width: contentRect.width, height: contentRect.height });
-    look = chartLook(heatmap); // laid out just now: reading the type costs nothing here
+    font = chartFont(heatmap); // laid out just now: reading the type costs nothing here
     resize();
   });
   observer.observe(heatmap);

@@ -1,12 +1,13 @@
 // ‖dL/dh_t‖ against t on a log axis (axes.js: ticks at whole decades that never crowd), in SVG:
-// a line through the steps that have a gradient, broken where one has none, and a dot per step up
-// to 120 steps, each [data-dh-norm] with data-t and data-value (the API's number, String(x)).
+// a line through the steps that have a gradient, broken where one has none, and a dot per step
+// where the steps are wide enough for dots to stay apart, each [data-dh-norm] with data-t and
+// data-value (the API's number, String(x)).
 
 import { logAxis, powerOfTen } from "./axes.js";
 import { chartSvg, plotFrame, yTick } from "./chart-frame.js";
 import { svg } from "./dom.js";
 
-const DOTS_UP_TO = 120; // steps; past it the line alone
+const DOT_ROOM = 1.5; // a step's width, in dot diameters, from which each step gets its dot
 
 /** Draw scene's ‖dL/dh_t‖ into `box` of `size`; returns the plot's frame (chart-frame.js). */
 export function drawNorms(box, size, scene, look) {
@@ -24,8 +25,8 @@ export function drawNorms(box, size, scene, look) {
     else if (runs.at(-1).length) runs.push([]);
   }
   for (const points of runs.filter((run) => run.length)) root.append(svg("polyline", { class: "norm-line", points: points.join(" ") }));
-  if (T <= DOTS_UP_TO) {
-    const r = Math.max(3, 0.25 * look.font);
+  const r = Math.max(3, 0.25 * look.font);
+  if (frame.w / T >= DOT_ROOM * 2 * r) {
     for (const step of trace.steps.filter((s) => s.dh_norm > 0)) {
       root.append(svg("circle", { class: "norm-point", cx: frame.x(step.t), cy: y(step.dh_norm), r,
         "data-dh-norm": "", "data-t": step.t, "data-value": String(step.dh_norm) }));

@@ -209,6 +209,12 @@ def test_the_charts_are_drawn_with_the_stage_from_its_numbers_and_load_no_librar
     assert page.console_errors == []
 
 
+def near_the_pointer(page, x: float, y: float) -> bool:
+    """Is the charts' tooltip just above (or below) the pointer at (x, y), beside it?"""
+    box = page.locator("#chart-tooltip").bounding_box()
+    return box["x"] - 40 <= x <= box["x"] + box["width"] + 40 and (0 <= y - (box["y"] + box["height"]) <= 30 or 0 <= box["y"] - y <= 30)
+
+
 def test_hovering_a_chart_gives_the_exact_number_and_a_click_seeks(page, client):
     sent, types, trace = open_and_read(page, client, "?topology=many_to_one&cell=lstm&h=4")
     T = len(trace["steps"])
@@ -218,10 +224,12 @@ def test_hovering_a_chart_gives_the_exact_number_and_a_click_seeks(page, client)
     said, number = page.text_content("#chart-tooltip").split(" = ", 1)[1].rsplit(" = ", 1)
     assert said == "2, unit 3: h" and float(number) == trace["steps"][2]["h"][3]  # String(x): exact
     assert page.is_visible("#chart-tooltip")
+    assert near_the_pointer(page, cells["x"] + cells["width"] * (2.5 / T), cells["y"] + cells["height"] * (3.5 / 4))
     plot = page.locator("#dh-chart .norm-plot").bounding_box()
     page.mouse.move(plot["x"] + plot["width"] * (1.5 / T), plot["y"] + plot["height"] / 2)
     said, number = page.text_content("#chart-tooltip").rsplit(" = ", 1)
     assert said == "t = 1: ‖dL/dh‖" and float(number) == trace["steps"][1]["dh_norm"]
+    assert near_the_pointer(page, plot["x"] + plot["width"] * (1.5 / T), plot["y"] + plot["height"] / 2)
     page.mouse.click(plot["x"] + plot["width"] * (3.5 / T), plot["y"] + plot["height"] / 2)
     page.wait_for_function("() => document.querySelector('[data-playhead]').dataset.t === '3'")
     page.mouse.move(2, 2)
