@@ -253,6 +253,7 @@ def test_a_step_whose_answer_is_slow_says_so_and_the_last_one_fades_meanwhile(pa
 
 def test_a_refused_or_failed_explain_says_so(page):
     open_view(page, "?topology=many_to_one")
+    wait_inspected(page, 0, "forward")  # step 0's answers in: only step 1's request meets the refusal
     page.route("**/api/explain", lambda route: route.fulfill(
         status=422, content_type="application/json",
         body='{"detail": [{"type": "value_error", "loc": ["body", "t"], "msg": "must be 0 to 5, got 9"}]}'))
