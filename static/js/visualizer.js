@@ -248,7 +248,7 @@ async function start() {
     const frame = { scene, playhead, state: store.state, changed };
     const drawing = views.map((view) => view.update(frame));
     if (!changed.has("scene") || !frame.scene) return;
-    performance.mark("unroll:stage"); // the stage is drawn; the charts draw after (docs/page.md)
+    performance.mark("unroll:stage"); // the stage and the charts are drawn, in this task (docs/page.md)
     Promise.all(drawing).then(() => performance.mark("unroll:drawn"));
   };
   store.subscribe(render);

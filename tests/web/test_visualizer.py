@@ -502,7 +502,7 @@ def test_the_page_and_its_assets_send_the_security_headers(page, live_url):
     assert policy["connect-src"] == ["'self'"]
     assert document.headers["x-content-type-options"] == "nosniff"
     ours = [a for a in answers if a.url.startswith(live_url)]
-    assert len(ours) > 5  # the page, its modules, plotly, the API
+    assert len(ours) > 5  # the page, its modules and styles, the API
     for answer in ours:
         assert answer.headers.get("x-content-type-options") == "nosniff", answer.url
         assert "content-security-policy" in answer.headers, answer.url
