@@ -54,7 +54,8 @@ class StaticAssets:
             raise HTTPException(404)
         request = Headers(scope=scope)
         fresh = _not_modified(request, found.headers)
-        response = Response(status_code=304, headers=found.headers) if fresh else Response(found.body, headers=found.headers)
+        body = b"" if fresh else found.body
+        response = Response(body, status_code=304 if fresh else 200, headers=found.headers)
         await response(scope, receive, send)
 
     def lookup(self, route: str) -> _File | None:

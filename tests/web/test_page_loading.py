@@ -5,8 +5,6 @@ the stage, by the page itself, from the same numbers."""
 
 import json
 
-import pytest
-
 from .unroll_page import FAILED_RESOURCE, drawn, heatmap_problems, mismatches, wait_for_trace
 
 # Every step revealed (the backward pass), an LSTM's c, two blocks of weights, outputs.
