@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from .pages import etag_matches
+from .negotiation import etag_matches
 
 
 class _File:

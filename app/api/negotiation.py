@@ -1,4 +1,5 @@
-"""Content negotiation: which encoding (Accept-Encoding) and which form (Accept) a client takes.
+"""Content negotiation: which encoding (Accept-Encoding) and which form (Accept) a client takes,
+and whether it already holds our copy (If-None-Match).
 
 Both headers are lists of names with optional weights, `gzip;q=0.5, *;q=0` (RFC 9110 §12.4.2):
 a name is acceptable when its weight is above 0, and a missing weight is 1.
@@ -38,3 +39,9 @@ def prefers_packed(accept: str | None) -> bool:
     packed = w.get(PACKED, 0.0)
     json = max(w.get("application/json", 0.0), w.get("application/*", 0.0), w.get("*/*", 0.0))
     return packed > 0 and packed >= json
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match's weak comparison: `*`, or any listed tag equal to ours without its W/."""
+    tags = [tag.strip() for tag in if_none_match.split(",") if tag.strip()]
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)

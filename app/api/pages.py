@@ -16,7 +16,7 @@ from .. import __version__
 from ..engine import config
 from ..engine.tasks import TASKS
 from ..paths import resource_dir
-from .negotiation import accepts_gzip
+from .negotiation import accepts_gzip, etag_matches
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resource_dir("templates")))
@@ -119,12 +119,6 @@ def _serve(request: Request, asset: _Asset, cache_control: str) -> Response:
         headers["Content-Encoding"] = "gzip"
         return Response(asset.packed, media_type="text/javascript", headers=headers)
     return Response(asset.raw, media_type="text/javascript", headers=headers)
-
-
-def etag_matches(if_none_match: str, etag: str) -> bool:
-    """If-None-Match's weak comparison: `*`, or any listed tag equal to ours without its W/."""
-    tags = [tag.strip() for tag in if_none_match.split(",") if tag.strip()]
-    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
 @router.get("/favicon.ico")
