@@ -25,7 +25,7 @@ LAYERS = {
               "generate-panel", "header", "inspector", "intro", "lab-chart", "lab-controls", "lab-readout", "legend",
               "lesson-menu", "lesson-player", "live-tabs", "model-panel", "notices", "own-panel", "page-shell",
               "player-bar", "presenter-inspector", "stage", "timeline", "topology-picker", "train-chart", "train-panel"},
-    "pages": {"lab", "learn", "visualizer"},
+    "pages": {"lab", "learn", "visualizer", "visualizer-later"},  # the last imported by visualizer.js, later
     "standalone": {"api-docs"},  # Swagger UI's starter for /docs, a classic script
 }
 # What each layer may import.

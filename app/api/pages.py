@@ -23,10 +23,19 @@ templates = Jinja2Templates(directory=str(resource_dir("templates")))
 YEAR = 365 * 24 * 3600
 
 
+# What the visualizer asks for before anything else (static/js/api.js, fetchCatalog and
+# fetchLessons): preloaded beside its modules, so that it is in when they have run.
+CATALOG = ("/api/topologies", "/api/tasks", "/api/presets", "/api/limits", "/static/lessons/index.json")
+
+
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request):
+    """The visualizer: its first drawing's modules preloaded, the later views' modules listed
+    (inert, in a <template>) for the page to preload once the stage is drawn (docs/page.md)."""
+    first = imported_modules("visualizer.js")
+    later = ("visualizer-later.js", *(m for m in imported_modules("visualizer-later.js") if m not in first))
     return templates.TemplateResponse(request, "index.html", {
-        "version": __version__, "modules": imported_modules("visualizer.js")})
+        "version": __version__, "modules": first, "later_modules": later, "catalog": CATALOG})
 
 
 IMPORT = re.compile(r"""^import\s[^"';]*["']\./([\w-]+\.js)["']""", re.M)  # import … from "./x.js"

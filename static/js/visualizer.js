@@ -1,32 +1,23 @@
 // The visualizer page (`/`): its store, its views and the wiring between them. Everything drawn
 // comes from the API's answers through the store; views import no other view.
 
-import { exportPytorch, fetchCatalog, fetchLessons, fetchTraceJson } from "./api.js";
+import { fetchCatalog, fetchLessons } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { CELLS, cellOf } from "./cells.js";
-import { createCellDiagram } from "./cell-diagram.js";
-import { createChainView } from "./chain-view.js";
 import { createCharts } from "./charts.js";
-import { createCompare } from "./compare.js";
 import { createCompareLoader } from "./compare-loader.js";
 import { createControls } from "./controls.js";
-import { createExportsPanel } from "./exports-panel.js";
-import { createGeneratePanel } from "./generate-panel.js";
-import { createGenerator, GENERATION_IDLE } from "./generator.js";
 import { createExplainLoader } from "./explain-loader.js";
 import { createFoldButton } from "./fold-button.js";
+import { createGenerator, GENERATION_IDLE } from "./generator.js";
 import { createHeader } from "./header.js";
-import { createInspector, describeNumber } from "./inspector.js";
 import { createIntro } from "./intro.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
 import { createLessonLoader } from "./lesson-loader.js";
-import { createLessonMenu } from "./lesson-menu.js";
 import { createLessonPlayer } from "./lesson-player.js";
 import { createLiveTabs } from "./live-tabs.js";
-import { createModelLoader } from "./model-loader.js";
-import { createModelPanel } from "./model-panel.js";
 import { createNotices } from "./notices.js";
 import { ownDataOf } from "./own-data.js";
 import { keepOwnData, keptOwnData } from "./own-keep.js";
@@ -83,10 +74,12 @@ async function loadWeights(store, catalog, file) {
   }
 }
 
-/** The page's views other than the shell and the notices, in the order they are drawn. */
-function createViews(store, catalog, { player, trainer, generator, lessons, shipped, models }) {
+/**
+ * The views of the page's first drawing, other than the shell and the notices, in the order they
+ * are drawn; `later.inspector` is the inspector once visualizer-later.js has built it.
+ */
+function createViews(store, catalog, { player, trainer, lessons, later }) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
-  const inspector = createInspector($("step-details"), { onLight: (unit) => store.patch({ litUnit: unit }) });
   return [
     createLessonPlayer({
       root: $("lesson"), title: $("lesson-title"), counter: $("lesson-counter"), text: $("lesson-text"),
@@ -104,12 +97,6 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
         }
       },
     }),
-    createLessonMenu($("lesson-menu"), {
-      lessons: shipped,
-      // The lesson's "next" takes the focus, so → and Space work at once.
-      onPlay: (id) => { store.patch({ lessonError: null }); lessons.play(id).then(() => $("lesson-next").focus()); },
-      onFile: (file) => { store.patch({ lessonError: null }); lessons.playFile(file).then(() => $("lesson-next").focus()); },
-    }),
     createTopologyPicker($("topology-picker"), {
       catalog, onChoose: (id) => store.patch({ topology: id, inputs: null, length: null, t: 0, phase: "forward" }),
     }),
@@ -120,17 +107,11 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
       onWeightsFile: (file) => loadWeights(store, catalog, file),
     }),
     createOwnPanel($("own-data"), { catalog, onChange: (patch) => store.patch(patch) }),
-    createModelPanel($("own-model"), {
-      catalog, onFile: (file) => models.load(file), onChange: (patch) => store.patch(patch), onInputsDone: () => $("stage").focus(),
-    }),
-    createExportsPanel($("exports"), {
-      stage: $("stage"), fetchJson: (request) => fetchTraceJson(request), fetchScript: (request) => exportPytorch(request),
-    }),
     createHeader({ title: $("stage-title"), summary: $("stage-summary"), hint: $("stage-hint"), status: $("stage-status") }),
     createLegend($("legend")),
     createStage($("stage"), {
       onSeek: seek,
-      onSelect: () => inspector.focus(),
+      onSelect: () => later.inspector?.focus(),
       onHighlight: (key) => store.patch({ weight: key }),
       onWindow: (shown) => store.patch({ stageWindow: shown }),
     }),
@@ -147,21 +128,12 @@ function createViews(store, catalog, { player, trainer, generator, lessons, ship
     }),
     createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
       { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
-    createCompare({ root: $("compare"), words: $("compare-words"), grid: $("compare-grid"), top: $("compare-top"),
-      close: $("compare-close") }, { onClose: () => store.patch({ compareWith: null }) }),
-    inspector,
-    createCellDiagram($("cell-diagram"), { onLight: (unit) => store.patch({ litUnit: unit }) }),
-    createChainView($("chain")),
     createAnnouncer($("announce")),
     createLiveTabs($("live"), { catalog }),
     createTrainPanel($("train"), {
       catalog, onStart: (recipe) => trainer.start(recipe), onStop: () => trainer.stop(), onNewExample: () => trainer.newExample(),
     }),
     createTrainChart($("train-chart")),
-    createGeneratePanel($("generate"), {
-      catalog, onSeed: (seed) => generator.reset(seed), onTemperature: (t) => generator.setTemperature(t),
-      onNext: (count) => generator.next(count), onReset: () => generator.reset(),
-    }),
   ];
 }
 
@@ -204,6 +176,22 @@ function bindKeyboard(store, catalog, player, shell, lessons) {
   });
 }
 
+const PENDING = new Set(["loading", "busy", "receiving"]); // a trace status before its answer or failure
+
+/** Resolves once the first trace is drawn and painted, or has failed. */
+function firstTraceShown(store) {
+  return new Promise((resolve) => {
+    const shown = () => store.state.scene !== null || !PENDING.has(store.state.status.kind);
+    const painted = () => requestAnimationFrame(() => setTimeout(resolve)); // after the frame that shows it
+    if (shown()) { painted(); return; }
+    const stop = store.subscribe(() => {
+      if (!shown()) return;
+      stop();
+      painted();
+    });
+  });
+}
+
 async function start() {
   let retry = () => location.reload(); // until the catalog has come: start again
   const notices = createNotices({ box: $("notice"), text: $("notice-text"), progress: $("notice-progress"), retry: $("notice-retry") },
@@ -236,16 +224,19 @@ async function start() {
   const player = createPlayer(store);
   const shell = createShell(store);
   const lessons = createLessonLoader(store, table, { onError: (message) => store.patch({ lessonError: message }) });
-  const models = createModelLoader(store, catalog);
   const trainer = createTrainRunner(store, catalog);
   const generator = createGenerator(store, catalog);
-  const views = [shell, notices, ...createViews(store, catalog, { player, trainer, generator, lessons, shipped, models })];
-  const render = (changed) => {
+  const later = { inspector: null };
+  const views = [shell, notices, ...createViews(store, catalog, { player, trainer, lessons, later })];
+  const frameOf = (changed) => {
     const { scene, phase, t } = store.state;
     // While a view's new trace loads, its playhead may be past the drawn one's end: views see it
     // within the drawn trace (the loader moves it when the new one arrives).
     const playhead = scene ? clampPlayhead({ phase, t }, scene.T) : { phase, t };
-    const frame = { scene, playhead, state: store.state, changed };
+    return { scene, playhead, state: store.state, changed };
+  };
+  const render = (changed) => {
+    const frame = frameOf(changed);
     const drawing = views.map((view) => view.update(frame));
     if (!changed.has("scene") || !frame.scene) return;
     performance.mark("unroll:stage"); // the stage and the charts are drawn, in this task (docs/page.md)
@@ -259,13 +250,28 @@ async function start() {
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell, lessons);
   attachTooltip($("stage"), $("tooltip"));
-  attachTooltip($("inspector-panel"), $("inspector-tooltip"), describeNumber);
   let frame = null;
   new ResizeObserver(() => {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });
   }).observe($("stage"));
   lessons.open();
   trainer.resume();
+  await firstTraceShown(store);
+  let built;
+  try {
+    document.head.append($("later-modules").content); // their <link rel="modulepreload">: all asked at once
+    built = (await import("./visualizer-later.js")).createLaterViews(store, catalog, { lessons, generator, shipped });
+  } catch (error) {
+    reportError(error);
+    retry = () => location.reload();
+    notices.show("error", "Part of the page (the inspector, the exports, the Generate tab) could not be loaded.", { canRetry: true });
+    return;
+  }
+  later.inspector = built.inspector;
+  const now = frameOf(new Set(Object.keys(store.state)));
+  for (const view of built.views) view.update(now);
+  views.push(...built.views);
+  performance.mark("unroll:ready"); // every view is built and has drawn the state (docs/page.md)
 }
 
 start();

@@ -235,14 +235,45 @@ def test_hovering_a_chart_gives_the_exact_number_and_a_click_seeks(page, client)
     assert page.console_errors == []
 
 
-def test_every_module_the_page_runs_is_preloaded_from_the_start(page, client):
-    """<link rel="modulepreload"> for each module visualizer.js imports, directly or not (the
-    server reads the imports): all are asked for at once, none is left out or extra."""
+def test_every_module_is_preloaded_and_the_later_views_wait_for_the_stage(page, client):
+    """<link rel="modulepreload"> for each module the page runs (the server reads the imports):
+    the first drawing's from the start, all asked for at once; the later views'
+    (visualizer-later.js and what it alone imports) only once the stage is drawn; none is left
+    out, asked for twice or extra. The catalog is preloaded with the modules."""
     open_and_read(page, client, "?topology=one_to_one")
     preloaded = page.evaluate("""() => [...document.querySelectorAll("link[rel=modulepreload]")]
         .map((l) => new URL(l.href).pathname)""")
-    loaded = page.evaluate("""() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname)
-        .filter((p) => p.startsWith("/static/js/"))""")
-    assert sorted(preloaded) == sorted(set(loaded) - {"/static/js/visualizer.js"})
-    assert len(preloaded) == len(set(preloaded)) > 30
+    loaded = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType("resource")
+        .map((e) => [new URL(e.name).pathname, e.startTime]))""")
+    stage = page.evaluate("performance.getEntriesByName('unroll:stage')[0].startTime")
+    modules = {path for path in loaded if path.startswith("/static/js/")}
+    assert sorted(preloaded) == sorted(modules - {"/static/js/visualizer.js"})
+    assert len(preloaded) == len(set(preloaded))
+    later = [p for p in preloaded if loaded[p] > stage]
+    first = [p for p in preloaded if loaded[p] <= stage]
+    assert len(first) > 30 and "/static/js/stage.js" in first and "/static/js/charts.js" in first
+    assert {"/static/js/visualizer-later.js", "/static/js/inspector.js", "/static/js/mathml.js"} <= set(later)
+    for path in ("/api/topologies", "/api/tasks", "/api/presets", "/api/limits", "/static/lessons/index.json"):
+        assert loaded[path] <= max(loaded[p] for p in first), path  # asked before the modules are in
+    assert page.console_errors == []
+
+
+def test_the_later_views_wait_for_the_stage_and_a_failed_load_says_so(page, client):
+    """The inspector, exports and Generate tab come after the stage (visualizer-later.js): when
+    their module cannot be fetched, the stage is drawn all the same, and the notice says what is
+    missing, with "Try again" (which reloads the page)."""
+    page.route("**/static/js/visualizer-later.js", lambda route: route.abort())
+    page.goto("/?topology=many_to_one&t=2")
+    page.wait_for_selector("#notice[data-kind=error]:not([hidden])")
+    assert "inspector" in page.text_content("#notice-text") and page.is_visible("#notice-retry")
+    assert page.evaluate("performance.getEntriesByName('unroll:drawn').length") == 1
+    assert page.evaluate("performance.getEntriesByName('unroll:ready').length") == 0
+    assert page.locator("#stage [data-h]").count() > 0 and page.text_content("#step-details") == ""
+    page.unroute("**/static/js/visualizer-later.js")
+    page.click("#notice-retry")
+    page.wait_for_function("() => performance.getEntriesByName('unroll:ready').length > 0")
+    page.wait_for_selector("#step-details .inspector-title")
+    assert page.text_content("#step-details .inspector-title").startswith("Step t = 2")
+    assert page.is_hidden("#notice")
+    page.console_errors = [e for e in page.console_errors if not ("visualizer-later.js" in e or "net::ERR_FAILED" in e)]
     assert page.console_errors == []

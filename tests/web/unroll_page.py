@@ -73,11 +73,13 @@ def open_view(page, query: str = "", wait: bool = True, client=None) -> dict:
 
 
 def wait_for_trace(page, trace: dict, timeout: float = 60_000):
-    """Until the stage shows a trace of this many steps, of this topology and cell."""
+    """Until the stage shows a trace of this many steps, of this topology and cell, and every view
+    is built (the page marks "unroll:ready" once the views its first drawing did not need are in)."""
     page.wait_for_function(
         """([topology, cell, T]) => {
           const s = document.querySelector("[data-stage][data-steps]");
-          return s && s.dataset.topology === topology && s.dataset.cell === cell && Number(s.dataset.steps) === T;
+          return s && s.dataset.topology === topology && s.dataset.cell === cell && Number(s.dataset.steps) === T
+            && performance.getEntriesByName("unroll:ready").length > 0;
         }""",
         arg=[trace["topology"], trace["cell"], len(trace["steps"])], timeout=timeout,
     )
