@@ -1,33 +1,69 @@
-// The visualizer's views that its first drawing does not need: below the fold, or hidden until
-// asked for (the inspector with its cell diagram and chain, the comparison, the exports, the
-// Generate tab, your own model, the lesson menu). visualizer.js imports this module once the
-// first trace is drawn, so that a cold link fetches and compiles fewer modules before its stage
-// (docs/page.md, "Loading").
+// The visualizer's views that its first drawing does not need: the panels around the stage (the
+// settings, your own data and model, the explainer, Train and Generate), and what lies below the
+// fold (the inspector with its cell diagram and chain, the comparison, the exports, the lesson
+// menu). visualizer.js imports this module once the first trace is painted, so that a cold link
+// fetches, builds and lays out less before its stage (docs/page.md, "How the page loads").
 
 import { exportPytorch, fetchTraceJson } from "./api.js";
 import { createCellDiagram } from "./cell-diagram.js";
+import { cellOf } from "./cells.js";
 import { createChainView } from "./chain-view.js";
 import { createCompare } from "./compare.js";
+import { createControls } from "./controls.js";
 import { createExportsPanel } from "./exports-panel.js";
 import { createGeneratePanel } from "./generate-panel.js";
 import { createInspector, describeNumber } from "./inspector.js";
+import { createIntro } from "./intro.js";
 import { createLessonMenu } from "./lesson-menu.js";
+import { createLiveTabs } from "./live-tabs.js";
 import { createModelLoader } from "./model-loader.js";
 import { createModelPanel } from "./model-panel.js";
+import { ownDataOf } from "./own-data.js";
+import { createOwnPanel } from "./own-panel.js";
+import { savedWeights } from "./requests.js";
 import { attachTooltip } from "./tooltip.js";
+import { createTrainChart } from "./train-chart.js";
+import { createTrainPanel } from "./train-panel.js";
 
 const $ = (id) => document.getElementById(id);
 
+/** Loads a saved training's file into the store (its network becomes the view's). */
+async function loadWeights(store, catalog, file) {
+  if (!file) {
+    store.patch({ weights: null, weightsError: null });
+    return;
+  }
+  try {
+    if (file.size > catalog.limits.body_bytes) throw new Error(`${file.name} is over ${catalog.limits.body_bytes / 2 ** 20} MB`);
+    const weights = savedWeights(await file.text(), file.name, catalog);
+    const { config } = weights;
+    store.patch({
+      weights, weightsError: null, topology: config.topology, cell: cellOf(config.cell, config.activation).choice,
+      hiddenSize: config.hidden_size, trained: false, inputs: null, length: null, t: 0, phase: "forward",
+    });
+  } catch (error) {
+    store.patch({ weightsError: error.message });
+  }
+}
+
 /**
  * The later views, built on a store that may already hold a drawn trace: they draw it on their
- * first update (visualizer.js gives them every field as changed). `lessons` and `generator` are
- * the page's loaders, `shipped` the shipped lessons' index. Returns {views, inspector}.
+ * first update (visualizer.js gives them every field as changed). `lessons`, `trainer` and
+ * `generator` are the page's loaders, `shipped` the shipped lessons' index. Returns {views,
+ * inspector}, the views in the order they are drawn.
  */
-export function createLaterViews(store, catalog, { lessons, generator, shipped }) {
+export function createLaterViews(store, catalog, { lessons, trainer, generator, shipped }) {
   const models = createModelLoader(store, catalog);
   const inspector = createInspector($("step-details"), { onLight: (unit) => store.patch({ litUnit: unit }) });
   attachTooltip($("inspector-panel"), $("inspector-tooltip"), describeNumber);
   const views = [
+    createControls($("settings-panel"), {
+      catalog,
+      onChange: (patch) => store.patch(patch),
+      onInputsDone: () => $("stage").focus(),
+      onWeightsFile: (file) => loadWeights(store, catalog, file),
+    }),
+    createOwnPanel($("own-data"), { catalog, onChange: (patch) => store.patch(patch) }),
     createLessonMenu($("lesson-menu"), {
       lessons: shipped,
       // The lesson's "next" takes the focus, so → and Space work at once.
@@ -45,6 +81,13 @@ export function createLaterViews(store, catalog, { lessons, generator, shipped }
     inspector,
     createCellDiagram($("cell-diagram"), { onLight: (unit) => store.patch({ litUnit: unit }) }),
     createChainView($("chain")),
+    createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
+      { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
+    createLiveTabs($("live"), { catalog }),
+    createTrainPanel($("train"), {
+      catalog, onStart: (recipe) => trainer.start(recipe), onStop: () => trainer.stop(), onNewExample: () => trainer.newExample(),
+    }),
+    createTrainChart($("train-chart")),
     createGeneratePanel($("generate"), {
       catalog, onSeed: (seed) => generator.reset(seed), onTemperature: (t) => generator.setTemperature(t),
       onNext: (count) => generator.next(count), onReset: () => generator.reset(),

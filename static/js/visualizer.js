@@ -4,30 +4,25 @@
 import { fetchCatalog, fetchLessons } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
-import { CELLS, cellOf } from "./cells.js";
+import { CELLS } from "./cells.js";
 import { createCharts } from "./charts.js";
 import { createCompareLoader } from "./compare-loader.js";
-import { createControls } from "./controls.js";
 import { createExplainLoader } from "./explain-loader.js";
 import { createFoldButton } from "./fold-button.js";
 import { createGenerator, GENERATION_IDLE } from "./generator.js";
 import { createHeader } from "./header.js";
-import { createIntro } from "./intro.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
 import { createLessonLoader } from "./lesson-loader.js";
 import { createLessonPlayer } from "./lesson-player.js";
-import { createLiveTabs } from "./live-tabs.js";
 import { createNotices } from "./notices.js";
-import { ownDataOf } from "./own-data.js";
 import { keepOwnData, keptOwnData } from "./own-keep.js";
-import { createOwnPanel } from "./own-panel.js";
 import { createShell } from "./page-shell.js";
 import { createPlayer } from "./player.js";
 import { clampPlayhead } from "./playhead.js";
 import { createPlayerBar } from "./player-bar.js";
 import { createPresenterInspector } from "./presenter-inspector.js";
-import { givenLength, savedWeights } from "./requests.js";
+import { givenLength } from "./requests.js";
 import { createStage } from "./stage.js";
 import { parseState, urlTable } from "./state.js";
 import { createStore } from "./store.js";
@@ -35,8 +30,6 @@ import { createTimeline } from "./timeline.js";
 import { attachTooltip } from "./tooltip.js";
 import { createTopologyPicker } from "./topology-picker.js";
 import { createTraceLoader, failureStatus } from "./trace-loader.js";
-import { createTrainChart } from "./train-chart.js";
-import { createTrainPanel } from "./train-panel.js";
 import { createTrainRunner, TRAIN_IDLE } from "./train-runner.js";
 import { syncUrl } from "./url-sync.js";
 
@@ -55,30 +48,11 @@ function unfoldOnce(store) {
   });
 }
 
-/** Loads a saved training's file into the store (its network becomes the view's). */
-async function loadWeights(store, catalog, file) {
-  if (!file) {
-    store.patch({ weights: null, weightsError: null });
-    return;
-  }
-  try {
-    if (file.size > catalog.limits.body_bytes) throw new Error(`${file.name} is over ${catalog.limits.body_bytes / 2 ** 20} MB`);
-    const weights = savedWeights(await file.text(), file.name, catalog);
-    const { config } = weights;
-    store.patch({
-      weights, weightsError: null, topology: config.topology, cell: cellOf(config.cell, config.activation).choice,
-      hiddenSize: config.hidden_size, trained: false, inputs: null, length: null, t: 0, phase: "forward",
-    });
-  } catch (error) {
-    store.patch({ weightsError: error.message });
-  }
-}
-
 /**
  * The views of the page's first drawing, other than the shell and the notices, in the order they
  * are drawn; `later.inspector` is the inspector once visualizer-later.js has built it.
  */
-function createViews(store, catalog, { player, trainer, lessons, later }) {
+function createViews(store, catalog, { player, lessons, later }) {
   const seek = (t) => player.seek({ phase: store.state.phase, t });
   return [
     createLessonPlayer({
@@ -100,13 +74,6 @@ function createViews(store, catalog, { player, trainer, lessons, later }) {
     createTopologyPicker($("topology-picker"), {
       catalog, onChoose: (id) => store.patch({ topology: id, inputs: null, length: null, t: 0, phase: "forward" }),
     }),
-    createControls($("settings-panel"), {
-      catalog,
-      onChange: (patch) => store.patch(patch),
-      onInputsDone: () => $("stage").focus(),
-      onWeightsFile: (file) => loadWeights(store, catalog, file),
-    }),
-    createOwnPanel($("own-data"), { catalog, onChange: (patch) => store.patch(patch) }),
     createHeader({ title: $("stage-title"), summary: $("stage-summary"), hint: $("stage-hint"), status: $("stage-status") }),
     createLegend($("legend")),
     createStage($("stage"), {
@@ -126,14 +93,7 @@ function createViews(store, catalog, { player, trainer, lessons, later }) {
       heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"),
       tooltip: $("chart-tooltip"), onSeek: seek,
     }),
-    createIntro({ toggle: $("intro-toggle"), body: $("intro-body"), explainer: $("topology-explainer") },
-      { catalog, taskOf: (state) => ownDataOf(state, catalog).task }),
     createAnnouncer($("announce")),
-    createLiveTabs($("live"), { catalog }),
-    createTrainPanel($("train"), {
-      catalog, onStart: (recipe) => trainer.start(recipe), onStop: () => trainer.stop(), onNewExample: () => trainer.newExample(),
-    }),
-    createTrainChart($("train-chart")),
   ];
 }
 
@@ -227,7 +187,7 @@ async function start() {
   const trainer = createTrainRunner(store, catalog);
   const generator = createGenerator(store, catalog);
   const later = { inspector: null };
-  const views = [shell, notices, ...createViews(store, catalog, { player, trainer, lessons, later })];
+  const views = [shell, notices, ...createViews(store, catalog, { player, lessons, later })];
   const frameOf = (changed) => {
     const { scene, phase, t } = store.state;
     // While a view's new trace loads, its playhead may be past the drawn one's end: views see it
@@ -260,17 +220,18 @@ async function start() {
   let built;
   try {
     document.head.append($("later-modules").content); // their <link rel="modulepreload">: all asked at once
-    built = (await import("./visualizer-later.js")).createLaterViews(store, catalog, { lessons, generator, shipped });
+    built = (await import("./visualizer-later.js")).createLaterViews(store, catalog, { lessons, trainer, generator, shipped });
   } catch (error) {
     reportError(error);
     retry = () => location.reload();
-    notices.show("error", "Part of the page (the inspector, the exports, the Generate tab) could not be loaded.", { canRetry: true });
+    notices.show("error", "Part of the page (the settings, the panels, the inspector) could not be loaded.", { canRetry: true });
     return;
   }
   later.inspector = built.inspector;
   const now = frameOf(new Set(Object.keys(store.state)));
   for (const view of built.views) view.update(now);
   views.push(...built.views);
+  $("main").dataset.ready = ""; // the panels beside the stage show from now on (unroll.css)
   performance.mark("unroll:ready"); // every view is built and has drawn the state (docs/page.md)
 }
 

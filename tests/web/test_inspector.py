@@ -236,12 +236,17 @@ def test_a_step_whose_answer_is_slow_says_so_and_the_last_one_fades_meanwhile(pa
     wait_inspected(page, 1, "forward")
     held, hold = [], [True]
     page.route("**/api/explain", lambda route: held.append(route) if hold[0] else route.continue_())
+    page.evaluate("""() => {  // what the inspector shows, at each change of its class or step
+      const root = document.querySelector("[data-inspector]");
+      window.__shown = [];
+      new MutationObserver(() => window.__shown.push([root.dataset.t, root.classList.contains("pending")]))
+        .observe(root, { attributes: true, attributeFilter: ["class", "data-t"] });
+    }""")
     press(page, "ArrowRight")
-    # At first the last step's lines stay, faded (no empty lines typeset for a moment's answer)…
-    assert page.evaluate("() => document.querySelector('[data-inspector]').classList.contains('pending')")
-    assert page.get_attribute("[data-inspector]", "data-t") == "1"
-    # …then a slow answer gets the step's own title and status.
     page.wait_for_function("() => document.querySelector('[data-inspector]').dataset.t === '2'", timeout=5_000)
+    # At first the last step's lines stay, faded (no empty lines typeset for a moment's answer)…
+    assert page.evaluate("window.__shown")[0] == ["1", True]
+    # …then a slow answer gets the step's own title and status.
     assert "Opening step 2 up" in page.text_content("[data-inspector] .inspector-status")
     assert not page.evaluate("() => document.querySelector('[data-inspector]').classList.contains('pending')")
     hold[0] = False

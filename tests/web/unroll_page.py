@@ -4,7 +4,8 @@
 import json
 
 TOPOLOGIES = ["one_to_one", "one_to_many", "many_to_one", "many_to_many", "seq2seq"]
-STAGE = "[data-stage][data-steps]"
+# The stage with a trace drawn, once every view is built (the workspace's data-ready: docs/page.md).
+STAGE = "#main[data-ready] [data-stage][data-steps]"
 # What the browser itself logs for a 4xx/5xx answer (not the page's doing).
 FAILED_RESOURCE = "Failed to load resource: the server responded with a status of {status}"
 
