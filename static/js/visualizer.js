@@ -36,6 +36,7 @@ import { syncUrl } from "./url-sync.js";
 const $ = (id) => document.getElementById(id);
 const RHO_STEP = 0.1; // what [ and ] change the recurrent scale by
 const UNFOLDED_KEY = "unroll.unfolded"; // set once the first visit has watched the network unfold
+const SLOW_CATALOG_MS = 300; // a catalog that takes longer says so
 
 /** The first visit opens folded and unfolds once the network is drawn (remembered per browser). */
 function unfoldOnce(store) {
@@ -156,7 +157,8 @@ async function start() {
   let retry = () => location.reload(); // until the catalog has come: start again
   const notices = createNotices({ box: $("notice"), text: $("notice-text"), progress: $("notice-progress"), retry: $("notice-retry") },
     { onRetry: () => retry() });
-  notices.show("info", "Connecting to the Unroll server…");
+  // Said only when the catalog is slow: it is usually in already (preloaded with the modules).
+  const connecting = setTimeout(() => notices.show("info", "Connecting to the Unroll server…"), SLOW_CATALOG_MS);
   const lessonIndex = fetchLessons().catch(() => []); // beside the catalog, not after it
   let catalog;
   try {
@@ -165,6 +167,8 @@ async function start() {
     notices.show("error", failureStatus(error, {}).message, { canRetry: true });
     $("stage").dataset.empty = "true";
     return;
+  } finally {
+    clearTimeout(connecting);
   }
   notices.clear();
   const shipped = await lessonIndex;

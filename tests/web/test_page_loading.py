@@ -5,7 +5,7 @@ the stage, by the page itself, from the same numbers."""
 
 import json
 
-from .unroll_page import FAILED_RESOURCE, drawn, heatmap_problems, mismatches, wait_for_trace
+from .unroll_page import FAILED_RESOURCE, STAGE, drawn, heatmap_problems, mismatches, wait_for_trace
 
 # Every step revealed (the backward pass), an LSTM's c, two blocks of weights, outputs.
 VIEW = "?topology=seq2seq&cell=lstm&h=6&phase=backward&t=0"
@@ -276,4 +276,29 @@ def test_the_later_views_wait_for_the_stage_and_a_failed_load_says_so(page, clie
     assert page.text_content("#step-details .inspector-title").startswith("Step t = 2")
     assert page.is_hidden("#notice")
     page.console_errors = [e for e in page.console_errors if not ("visualizer-later.js" in e or "net::ERR_FAILED" in e)]
+    assert page.console_errors == []
+
+
+def test_a_slow_catalog_says_so_and_a_dead_one_offers_a_retry(page):
+    """The catalog is preloaded and usually in when the module runs: "Connecting…" shows only
+    when it is slow, then the page draws; a server that cannot be reached says so, with a retry."""
+    held = []
+    page.route("**/api/limits", lambda route: held.append(route))
+    page.goto("/?topology=one_to_one")
+    page.wait_for_selector("#notice:not([hidden])")
+    assert "Connecting" in page.text_content("#notice-text")
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/limits")
+    page.wait_for_selector(STAGE)
+    assert page.is_hidden("#notice")
+    page.route("**/api/limits", lambda route: route.abort("connectionrefused"))
+    page.reload()
+    page.wait_for_selector("#notice[data-kind=error]:not([hidden])")
+    assert "cannot be reached" in page.text_content("#notice-text") and page.is_visible("#notice-retry")
+    page.unroute("**/api/limits")
+    page.click("#notice-retry")
+    page.wait_for_selector(STAGE)
+    assert page.is_hidden("#notice")
+    page.console_errors = [e for e in page.console_errors if "net::ERR_" not in e]
     assert page.console_errors == []
