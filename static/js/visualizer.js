@@ -1,5 +1,6 @@
 // The visualizer page (`/`): its store, its views and the wiring between them. Everything drawn
-// comes from the API's answers through the store; views import no other view.
+// comes from the API's answers through the store; views import no other view. The views of the
+// first drawing are built here; the rest, once it is painted, by visualizer-later.js.
 
 import { fetchCatalog, fetchLessons } from "./api.js";
 import { createAnnouncer } from "./announcer.js";
