@@ -1,17 +1,22 @@
-// The visualizer's views that its first drawing does not need: the panels around the stage (the
-// settings, your own data and model, the explainer, Train and Generate), and what lies below the
-// fold (the inspector with its cell diagram and chain, the comparison, the exports, the lesson
-// menu). visualizer.js imports this module once the first trace is painted, so that a cold link
-// fetches, builds and lays out less before its stage (docs/page.md, "How the page loads").
+// What the visualizer's first drawing does not need: the panels around the stage (the settings,
+// your own data and model, the explainer, Train and Generate), what lies below the fold (the
+// inspector with its cell diagram and chain, the comparison, the exports, the lesson menu), the
+// controllers that only they use (training, generation, the comparison's second trace, a model's
+// import), the tooltips, the screen reader's announcements and the URL kept in step.
+// visualizer.js imports this module once the first trace is painted, so that a cold link fetches,
+// builds and lays out less before its stage (docs/page.md, "How the page loads").
 
+import { createAnnouncer } from "./announcer.js";
 import { exportPytorch, fetchTraceJson } from "./api.js";
 import { createCellDiagram } from "./cell-diagram.js";
 import { cellOf } from "./cells.js";
 import { createChainView } from "./chain-view.js";
 import { createCompare } from "./compare.js";
+import { createCompareLoader } from "./compare-loader.js";
 import { createControls } from "./controls.js";
 import { createExportsPanel } from "./exports-panel.js";
 import { createGeneratePanel } from "./generate-panel.js";
+import { createGenerator, GENERATION_IDLE } from "./generator.js";
 import { createInspector, describeNumber } from "./inspector.js";
 import { createIntro } from "./intro.js";
 import { createLessonMenu } from "./lesson-menu.js";
@@ -24,6 +29,8 @@ import { savedWeights } from "./requests.js";
 import { attachTooltip } from "./tooltip.js";
 import { createTrainChart } from "./train-chart.js";
 import { createTrainPanel } from "./train-panel.js";
+import { createTrainRunner, TRAIN_IDLE } from "./train-runner.js";
+import { syncUrl } from "./url-sync.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,13 +54,21 @@ async function loadWeights(store, catalog, file) {
 }
 
 /**
- * The later views, built on a store that may already hold a drawn trace: they draw it on their
- * first update (visualizer.js gives them every field as changed). `lessons`, `trainer` and
- * `generator` are the page's loaders, `shipped` the shipped lessons' index. Returns {views,
- * inspector}, the views in the order they are drawn.
+ * The later views and controllers, built on a store that may already hold a drawn trace: the views
+ * draw it on their first update (visualizer.js gives them every field as changed), the URL and the
+ * comparison catch up at once. `table` is the URL table, `lessons` the page's lesson loader,
+ * `shipped` the shipped lessons' index. Returns {views, inspector}, the views in the order they
+ * are drawn.
  */
-export function createLaterViews(store, catalog, { lessons, trainer, generator, shipped }) {
+export function createLaterViews(store, catalog, { table, lessons, shipped }) {
+  store.patch({ train: TRAIN_IDLE, trainPoints: [], generation: GENERATION_IDLE });
+  const trainer = createTrainRunner(store, catalog);
+  const generator = createGenerator(store, catalog);
+  generator.reset(); // it follows each new scene from now on; this one is drawn already
   const models = createModelLoader(store, catalog);
+  createCompareLoader(store).load();
+  syncUrl(store, table).write();
+  attachTooltip($("stage"), $("tooltip"));
   const inspector = createInspector($("step-details"), { onLight: (unit) => store.patch({ litUnit: unit }) });
   attachTooltip($("inspector-panel"), $("inspector-tooltip"), describeNumber);
   const views = [
@@ -92,6 +107,8 @@ export function createLaterViews(store, catalog, { lessons, trainer, generator, 
       catalog, onSeed: (seed) => generator.reset(seed), onTemperature: (t) => generator.setTemperature(t),
       onNext: (count) => generator.next(count), onReset: () => generator.reset(),
     }),
+    createAnnouncer($("announce")),
   ];
+  trainer.resume();
   return { views, inspector };
 }

@@ -3,14 +3,11 @@
 // first drawing are built here; the rest, once it is painted, by visualizer-later.js.
 
 import { fetchCatalog, fetchLessons } from "./api.js";
-import { createAnnouncer } from "./announcer.js";
 import { makeCatalog } from "./catalog.js";
 import { CELLS } from "./cells.js";
 import { createCharts } from "./charts.js";
-import { createCompareLoader } from "./compare-loader.js";
 import { createExplainLoader } from "./explain-loader.js";
 import { createFoldButton } from "./fold-button.js";
-import { createGenerator, GENERATION_IDLE } from "./generator.js";
 import { createHeader } from "./header.js";
 import { bindKeys } from "./keys.js";
 import { createLegend } from "./legend.js";
@@ -28,11 +25,8 @@ import { createStage } from "./stage.js";
 import { parseState, urlTable } from "./state.js";
 import { createStore } from "./store.js";
 import { createTimeline } from "./timeline.js";
-import { attachTooltip } from "./tooltip.js";
 import { createTopologyPicker } from "./topology-picker.js";
 import { createTraceLoader, failureStatus } from "./trace-loader.js";
-import { createTrainRunner, TRAIN_IDLE } from "./train-runner.js";
-import { syncUrl } from "./url-sync.js";
 
 const $ = (id) => document.getElementById(id);
 const RHO_STEP = 0.1; // what [ and ] change the recurrent scale by
@@ -95,7 +89,6 @@ function createViews(store, catalog, { player, lessons, later }) {
       heatmap: $("heatmap"), heatmapOverlay: $("heatmap-overlay"), norms: $("dh-chart"), normsOverlay: $("dh-overlay"),
       tooltip: $("chart-tooltip"), onSeek: seek,
     }),
-    createAnnouncer($("announce")),
   ];
 }
 
@@ -179,7 +172,7 @@ async function start() {
     scene: null, drawn: null, status: { kind: "loading", message: "" }, playing: false, weight: null,
     weights: null, weightsError: null, stageWindow: null, lesson: null, lessonNote: null, lessonError: null, compared: null,
     ...keptOwnData(), modelStatus: null, keepError: null, refused: null, // your own data (own-data.js)
-    live: null, train: TRAIN_IDLE, trainPoints: [], generation: GENERATION_IDLE,
+    live: null, // weights trained in the page; `train`, `trainPoints` and `generation` come with their runners
     explanation: null, litUnit: null, folded: localStorage.getItem(UNFOLDED_KEY) === null, inspecting: false,
   });
   createExplainLoader(store); // first of the subscribers: a step's request leaves before the views draw
@@ -189,8 +182,6 @@ async function start() {
   const player = createPlayer(store);
   const shell = createShell(store);
   const lessons = createLessonLoader(store, table, { onError: (message) => store.patch({ lessonError: message }) });
-  const trainer = createTrainRunner(store, catalog);
-  const generator = createGenerator(store, catalog);
   const later = { inspector: null };
   const views = [shell, notices, ...createViews(store, catalog, { player, lessons, later })];
   const frameOf = (changed) => {
@@ -209,23 +200,19 @@ async function start() {
   };
   store.subscribe(render);
   render(new Set(Object.keys(store.state)));
-  syncUrl(store, table);
-  createCompareLoader(store);
   unfoldOnce(store);
   retry = () => loader.load();
   bindKeyboard(store, catalog, player, shell, lessons);
-  attachTooltip($("stage"), $("tooltip"));
   let frame = null;
   new ResizeObserver(() => {
     if (frame === null) frame = requestAnimationFrame(() => { frame = null; for (const view of views) view.resize(); });
   }).observe($("stage"));
   lessons.open();
-  trainer.resume();
   await firstTraceShown(store);
   let built;
   try {
     document.head.append($("later-modules").content); // their <link rel="modulepreload">: all asked at once
-    built = (await import("./visualizer-later.js")).createLaterViews(store, catalog, { lessons, trainer, generator, shipped });
+    built = (await import("./visualizer-later.js")).createLaterViews(store, catalog, { table, lessons, shipped });
   } catch (error) {
     reportError(error);
     retry = () => location.reload();
