@@ -32,10 +32,17 @@ CATALOG = ("/api/topologies", "/api/tasks", "/api/presets", "/api/limits", "/sta
 async def index(request: Request):
     """The visualizer: its first drawing's modules preloaded, the later views' modules listed
     (inert, in a <template>) for the page to preload once the stage is drawn (docs/page.md)."""
-    first = imported_modules("visualizer.js")
-    later = ("visualizer-later.js", *(m for m in imported_modules("visualizer-later.js") if m not in first))
+    first, later = visualizer_modules()
     return templates.TemplateResponse(request, "index.html", {
         "version": __version__, "modules": first, "later_modules": later, "catalog": CATALOG})
+
+
+@lru_cache(maxsize=1)
+def visualizer_modules() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the modules visualizer.js imports, visualizer-later.js and the modules only it imports)."""
+    first = imported_modules("visualizer.js")
+    later = (m for m in imported_modules("visualizer-later.js") if m not in first)
+    return first, ("visualizer-later.js", *later)
 
 
 IMPORT = re.compile(r"""^import\s[^"';]*["']\./([\w-]+\.js)["']""", re.M)  # import … from "./x.js"
