@@ -4,6 +4,8 @@ gradient chain's links likewise; the gate diagram's units are the trace's gates;
 selects a step and walks its numbers; fold then unfold ends in the drawing a direct load gives;
 nothing logs an error and axe finds nothing serious."""
 
+import json
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -20,13 +22,15 @@ _SHOWN = """(root) => [...document.querySelectorAll(root + " [data-value]")].map
 
 
 def wait_inspected(page, t: int, phase: str, chain: bool = True):
-    """Until the inspector shows step t's answer in `phase` (no number still pending), and the chain."""
+    """Until the inspector shows step t's answer in `phase` (its status empty: not the lines it
+    draws before the answer comes, nor the last step's, faded), and the chain."""
     page.wait_for_function(
         """([t, phase, chain]) => {
           const root = document.querySelector("[data-inspector]");
           const links = document.querySelector("[data-chain]");
           return root && root.dataset.t === String(t) && root.dataset.phase === phase
-            && root.querySelector("[data-value]") && !root.querySelector(".pending")
+            && root.querySelector("[data-value]") && !root.querySelector(".pending") && !root.classList.contains("pending")
+            && root.querySelector(".inspector-status").textContent === ""
             && (!chain || t === 0 || (links.dataset.t === String(t) && links.querySelector("[data-chain-k]")));
         }""", arg=[t, phase, chain], timeout=30_000)
 
@@ -257,11 +261,14 @@ def test_a_step_whose_answer_is_slow_says_so_and_the_last_one_fades_meanwhile(pa
 
 
 def test_a_refused_or_failed_explain_says_so(page):
+    def refuse_step_1(route):  # in place before the page asks anything: no race with step 0's requests
+        if json.loads(route.request.post_data)["t"] != 1:
+            return route.continue_()
+        return route.fulfill(status=422, content_type="application/json", body=(
+            '{"detail": [{"type": "value_error", "loc": ["body", "t"], "msg": "must be 0 to 5, got 9"}]}'))
+    page.route("**/api/explain", refuse_step_1)
     open_view(page, "?topology=many_to_one")
-    wait_inspected(page, 0, "forward")  # step 0's answers in: only step 1's request meets the refusal
-    page.route("**/api/explain", lambda route: route.fulfill(
-        status=422, content_type="application/json",
-        body='{"detail": [{"type": "value_error", "loc": ["body", "t"], "msg": "must be 0 to 5, got 9"}]}'))
+    wait_inspected(page, 0, "forward")
     press(page, "ArrowRight")
     page.wait_for_function("() => document.querySelector('[data-inspector] .inspector-status').textContent.includes('could not')")
     assert "t: must be 0 to 5, got 9" in page.text_content("[data-inspector] .inspector-status")
