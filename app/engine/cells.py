@@ -56,7 +56,10 @@ class Cell:
     """A recurrent cell: one forward step and its backward step.
 
     forward(params, ax, h, c) -> (h_new, c_new, gates, cache)
-    backward(params, cache, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
+    backward_factors(cache) -> factors: what a step's backward reads that the gradient does not
+    change, from its cache; elementwise, so the same numbers for one step (B, ·) or a stack of
+    steps (T, B, ·), which BPTT computes in one batch before its loop
+    backward(params, factors, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
     jacobian(params, cache) -> J, (B, S, S): the one-step Jacobian ∂s_t/∂s_{t−1} of the state
     s = h (S = H), or s = (h, c) stacked for the LSTM (S = 2H); backward is the product Jᵀ·(dh, dc)
     dh is the total dL/dh_t and dc is dL/dc_t through c_{t+1} only; the LSTM adds the path
@@ -117,9 +120,13 @@ class RNN(Cell):
         h_new = self.activation.fn(ax + h @ params["W_hh"].T)  # (B, H)
         return h_new, None, None, (h_new,)
 
-    def backward(self, params, cache, dh, dc):
+    def backward_factors(self, cache):
         (h_new,) = cache
-        da = dh * self.activation.grad_from_output(h_new)  # backprop through the activation
+        return (self.activation.grad_from_output(h_new),)  # act′(a_t), from h_t
+
+    def backward(self, params, factors, dh, dc):
+        (act_grad,) = factors
+        da = dh * act_grad  # backprop through the activation
         return da, da, da @ params["W_hh"], None, None  # dh_prev = da W_hh
 
     def jacobian(self, params, cache):
@@ -147,18 +154,24 @@ class LSTM(Cell):
         h_new = o * tanh_c
         return h_new, c_new, gates, (gates, c, tanh_c)
 
-    def backward(self, params, cache, dh, dc):
+    def backward_factors(self, cache):
+        """o, f, 1 − tanh²(c_t); what dL/dc_t and dL/dh_t multiply to give di, df, dg, do, (g, c_{t−1},
+        i, tanh c_t); and each block's activation derivative as two factors: σ′ = σ·(1 − σ) for i, f,
+        o and 1·(1 − g²) for g (times 1 is exact, so one product serves every block)."""
         gates, c_prev, tanh_c = cache
-        H = dh.shape[1]
-        i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
-        dc_total = dc + dh * o * (1.0 - tanh_c * tanh_c)  # dL/dc_t: through c_{t+1} and h_t
-        dgates = np.empty_like(gates)
-        dgates[:, :H] = dc_total * g  # di
-        dgates[:, H : 2 * H] = dc_total * c_prev  # df
-        dgates[:, 2 * H : 3 * H] = dc_total * i  # dg
-        dgates[:, 3 * H :] = dh * tanh_c  # do
-        da = dgates * gates * (1.0 - gates)  # backprop through σ for i, f, o …
-        da[:, 2 * H : 3 * H] = dgates[:, 2 * H : 3 * H] * (1.0 - g * g)  # … and through tanh for g
+        H = c_prev.shape[-1]
+        i, f, g, o = (gates[..., k * H : (k + 1) * H] for k in range(4))
+        by_d = np.concatenate([g, c_prev, i, tanh_c], axis=-1)
+        sig, one_minus = gates.copy(), 1.0 - gates
+        sig[..., 2 * H : 3 * H] = 1.0
+        one_minus[..., 2 * H : 3 * H] = 1.0 - g * g
+        return o, f, 1.0 - tanh_c * tanh_c, by_d, sig, one_minus
+
+    def backward(self, params, factors, dh, dc):
+        o, f, tanh_grad, by_d, sig, one_minus = factors
+        dc_total = dc + dh * o * tanh_grad  # dL/dc_t: through c_{t+1} and h_t
+        dgates = np.concatenate([dc_total, dc_total, dc_total, dh], axis=-1) * by_d  # di df dg do
+        da = dgates * sig * one_minus  # backprop through σ for i, f, o and through tanh for g
         return da, da, da @ params["W_hh"], dc_total * f, dc_total  # dc_prev = dc_t ⊙ f
 
     def jacobian(self, params, cache):
@@ -214,14 +227,20 @@ class GRU(Cell):
         h_new = n + z * (h - n)
         return h_new, None, gates, (gates, h, ah[:, 2 * H :])
 
-    def backward(self, params, cache, dh, dc):
+    def backward_factors(self, cache):
+        """r, z, 1 − r, 1 − z, 1 − n², h_{t−1} − n and W_hn h + b_hn."""
         gates, h_prev, ah_n = cache
+        H = h_prev.shape[-1]
+        r, z, n = gates[..., :H], gates[..., H : 2 * H], gates[..., 2 * H :]
+        return r, z, 1.0 - r, 1.0 - z, 1.0 - n * n, h_prev - n, ah_n
+
+    def backward(self, params, factors, dh, dc):
+        r, z, one_minus_r, one_minus_z, tanh_grad, h_minus_n, ah_n = factors
         H = dh.shape[1]
-        r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
-        da_x = np.empty_like(gates)
-        da_n = dh * (1.0 - z) * (1.0 - n * n)  # through h' = (1−z)⊙n + z⊙h, then tanh
-        da_x[:, :H] = da_n * ah_n * r * (1.0 - r)  # dr = da_n ⊙ (W_hn h + b_hn), then σ
-        da_x[:, H : 2 * H] = dh * (h_prev - n) * z * (1.0 - z)  # dz = dh ⊙ (h − n), then σ
+        da_x = np.empty((dh.shape[0], 3 * H))
+        da_n = dh * one_minus_z * tanh_grad  # through h' = (1−z)⊙n + z⊙h, then tanh
+        da_x[:, :H] = da_n * ah_n * r * one_minus_r  # dr = da_n ⊙ (W_hn h + b_hn), then σ
+        da_x[:, H : 2 * H] = dh * h_minus_n * z * one_minus_z  # dz = dh ⊙ (h − n), then σ
         da_x[:, 2 * H :] = da_n
         da_h = da_x.copy()
         da_h[:, 2 * H :] = da_n * r  # r gates the recurrent part of n

@@ -93,7 +93,8 @@ def backward_terms(trace: Trace, t: int) -> dict | None:
     if g is None:
         return None
     dc_next = None if g.dc_next is None else g.dc_next[t]
-    da_x, _, dh_prev, dc_prev, _ = net.cell.backward(net.part_params(r.spec.part), r.cache, g.dh[t], dc_next)
+    factors = net.cell.backward_factors(r.cache)  # as BPTT computes them, for this step alone
+    da_x, _, dh_prev, dc_prev, _ = net.cell.backward(net.part_params(r.spec.part), factors, g.dh[t], dc_next)
     for name, value in (("dh_prev", dh_prev), ("dc_prev", dc_prev)):
         if value is not None and not np.isfinite(value).all():  # only at t = 0: dL/dh_{−1} is new
             raise Diverged(t, "backward", name)

@@ -341,16 +341,19 @@ def backward(unroller: Unroller) -> Gradients:
     dh_next = np.zeros((B, H))  # dL/dh_t through step t+1
     dc_next = np.zeros((B, H)) if cell.has_c else None
     part_params = {part: net.part_params(part) for part in net.topology.parts}
+    caches = (np.array(parts) for parts in zip(*(r.cache for r in records), strict=True))  # (T, B, ·) each
+    factors = list(zip(*cell.backward_factors(tuple(caches)), strict=True))  # step t's: factors[t]
+    held = set() if unroller.moving is None else set(np.flatnonzero(~unroller.moving.all(axis=1)).tolist())
     for t in reversed(range(T)):
-        r = records[t]
-        k = r.spec.output_index
+        spec = records[t].spec
+        k = spec.output_index
         dh = dh_next if k is None else dh_next + dh_out[k]  # total dL/dh_t
         dh_all[t], dh_next_all[t], dc_next_all[t] = dh, dh_next, dc_next
         dc = dc_next
         da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = cell.backward(
-            part_params[r.spec.part], r.cache, dh, dc
+            part_params[spec.part], factors[t], dh, dc
         )
-        if unroller.moving is not None and not unroller.moving[t].all():
+        if t in held:
             da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = _held_backward(
                 unroller.moving[t], dh, dc, da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t]
             )
