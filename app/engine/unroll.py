@@ -115,7 +115,9 @@ class Unroller:
         self._params = {part: net.part_params(part) for part in net.topology.parts}
         self._next_is_fed = [s.source == "fed" for s in self.plan[1:]] + [False]
         reader = next(s.part for s in self.plan if s.source == "given")
-        self._ax_given = net.cell.project_input(self._params[reader], inputs)  # (T_in, B, G·H)
+        # the given inputs and their projections (T_in, B, G·H), a view of each step's at hand
+        self._x_given = list(inputs)
+        self._ax_given = list(net.cell.project_input(self._params[reader], inputs))
 
     @property
     def done(self) -> bool:
@@ -135,7 +137,7 @@ class Unroller:
         spec = self.plan[t]
         params = self._params[spec.part]
         if spec.source == "given":
-            x, ax = self.inputs[spec.given_index], self._ax_given[spec.given_index]
+            x, ax = self._x_given[spec.given_index], self._ax_given[spec.given_index]
         else:
             x = self._fed if spec.source == "fed" else np.zeros((self._h.shape[0], net.output_size))
             ax = net.cell.project_input(params, x)
@@ -174,8 +176,9 @@ class Unroller:
         Y = hs[at] @ net.params["W_hy"].T + net.params["b_y"]  # (N, B, O)
         P, loss = output_forward(net.task.kind, Y, target)
         self._batches.append((Y, P, loss))
-        for n, r in enumerate(outs):
-            r.y, r.p, r.target, r.loss = Y[n], None if P is None else P[n], target[n], loss[n]
+        ps = [None] * len(outs) if P is None else P
+        for r, y, p, step_target, step_loss in zip(outs, Y, ps, target, loss, strict=True):
+            r.y, r.p, r.target, r.loss = y, p, step_target, step_loss
         finite = np.isfinite(loss).all(axis=1)
         if self.scored is not None:  # an output without a target has no loss: its y must be finite
             scored = self.scored[[r.spec.output_index for r in outs]]
@@ -369,11 +372,14 @@ def backward(unroller: Unroller) -> Gradients:
     for part in net.topology.parts:
         steps = [t for t in range(T) if records[t].spec.part == part]
         X = np.array([records[t].x for t in steps])  # (n, B, I)
+        rows = _as_slice(steps)
+        da_x_part, da_h_part = da_x[rows].reshape(-1, GH), da_h[rows].reshape(-1, GH)
+        b_ih = da_x_part.sum(axis=0)
         part_grads = {
-            "W_ih": da_x[steps].reshape(-1, GH).T @ X.reshape(-1, X.shape[2]),  # Σ_t da_x,tᵀ x_t
-            "W_hh": da_h[steps].reshape(-1, GH).T @ hs_prev[steps].reshape(-1, H),
-            "b_ih": da_x[steps].sum(axis=(0, 1)),
-            "b_hh": da_h[steps].sum(axis=(0, 1)),
+            "W_ih": da_x_part.T @ X.reshape(-1, X.shape[2]),  # Σ_t da_x,tᵀ x_t
+            "W_hh": da_h_part.T @ hs_prev[rows].reshape(-1, H),
+            "b_ih": b_ih,
+            "b_hh": b_ih.copy() if cell.same_da else da_h_part.sum(axis=0),
         }
         if part is None:
             grads.update(part_grads)
@@ -385,6 +391,12 @@ def backward(unroller: Unroller) -> Gradients:
             step = int(np.abs(da_x).reshape(T, -1).max(axis=1).argmax())
             raise Diverged(step, "backward", f"the gradient of {key}")
     return Gradients(grads, dh_all, dc_all, dh_out, dh_next_all, dc_next_all, da_x, da_h)
+
+
+def _as_slice(steps: list[int]):
+    """Steps that follow one another (each part's do: the encoder's, then the decoder's) as a
+    slice, which indexes a view rather than a copy; any others as they are."""
+    return slice(steps[0], steps[-1] + 1) if steps == list(range(steps[0], steps[-1] + 1)) else steps
 
 
 def _held_backward(moving, dh, dc, da_x, da_h, dh_prev, dc_prev, dc_total):
