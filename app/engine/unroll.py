@@ -20,6 +20,8 @@ from .network import Network
 from .topologies import StepSpec
 from .tree import leaves
 
+BATCHED_FACTORS = 1 << 20  # numbers in a backward's caches up to which its factors come in one batch
+
 
 @dataclass(slots=True)
 class StepRecord:
@@ -344,8 +346,7 @@ def backward(unroller: Unroller) -> Gradients:
     dh_next = np.zeros((B, H))  # dL/dh_t through step t+1
     dc_next = np.zeros((B, H)) if cell.has_c else None
     part_params = {part: net.part_params(part) for part in net.topology.parts}
-    caches = (np.array(parts) for parts in zip(*(r.cache for r in records), strict=True))  # (T, B, ·) each
-    factors = list(zip(*cell.backward_factors(tuple(caches)), strict=True))  # step t's: factors[t]
+    factors = _backward_factors(cell, records)
     held = set() if unroller.moving is None else set(np.flatnonzero(~unroller.moving.all(axis=1)).tolist())
     for t in reversed(range(T)):
         spec = records[t].spec
@@ -354,7 +355,7 @@ def backward(unroller: Unroller) -> Gradients:
         dh_all[t], dh_next_all[t], dc_next_all[t] = dh, dh_next, dc_next
         dc = dc_next
         da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = cell.backward(
-            part_params[spec.part], factors[t], dh, dc
+            part_params[spec.part], factors(t), dh, dc
         )
         if t in held:
             da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = _held_backward(
@@ -391,6 +392,17 @@ def backward(unroller: Unroller) -> Gradients:
             step = int(np.abs(da_x).reshape(T, -1).max(axis=1).argmax())
             raise Diverged(step, "backward", f"the gradient of {key}")
     return Gradients(grads, dh_all, dc_all, dh_out, dh_next_all, dc_next_all, da_x, da_h)
+
+
+def _backward_factors(cell: Cell, records: list[StepRecord]):
+    """factors(t): step t's `Cell.backward_factors`, which are elementwise, so the same numbers
+    computed either way: for all steps at once when their caches hold at most BATCHED_FACTORS
+    numbers (every trace: one NumPy call a factor rather than one a step), else step by step (a
+    large mini-batch, which would otherwise hold several copies of its caches at once)."""
+    if sum(part.size for part in records[0].cache) * len(records) > BATCHED_FACTORS:
+        return lambda t: cell.backward_factors(records[t].cache)
+    caches = tuple(np.array(parts) for parts in zip(*(r.cache for r in records), strict=True))  # (T, B, ·)
+    return list(zip(*cell.backward_factors(caches), strict=True)).__getitem__
 
 
 def _as_slice(steps: list[int]):

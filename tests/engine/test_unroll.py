@@ -9,8 +9,9 @@ from app.engine.network import build_network
 from app.engine.tasks import Example
 from app.engine.topologies import TOPOLOGIES
 from app.engine.trace import START_LABEL, choose_example, trace
+from app.engine.train import batch_arrays
 from app.engine.tree import leaves
-from app.engine.unroll import Unroller
+from app.engine.unroll import Unroller, backward
 
 
 def arrays(tr):
@@ -19,6 +20,30 @@ def arrays(tr):
     for r in tr.records:
         out += [r.x, r.h] + [a for a in (r.c, r.gates, r.y, r.p, r.loss) if a is not None]
     return out + [g for _, g in leaves(tr.gradients.grads)] + [tr.gradients.dh]
+
+
+@pytest.mark.parametrize("topology", list(TOPOLOGIES))
+@pytest.mark.parametrize("cell,activation", CELL_ACTIVATIONS)
+def test_backward_factors_in_one_batch_or_step_by_step_are_the_same_numbers(topology, cell, activation, monkeypatch):
+    """A trace's backward computes its steps' factors at once, a large mini-batch's step by step
+    (app/engine/unroll.py, BATCHED_FACTORS): elementwise products and differences, so the two
+    give the same numbers to the last bit, here on a padded mini-batch (steps that hold some of
+    their examples)."""
+    net = build_network(topology, cell, activation, hidden_size=5, seed=3)
+    rng = np.random.default_rng(1)
+    low, high = net.task.lengths
+    examples = [net.task.sample(rng, length) for length in (low, high, None)]
+    X, Y, lengths = batch_arrays(net, examples)
+
+    def gradients():
+        with np.errstate(all="ignore"):
+            g = backward(Unroller(net, X, Y, teacher_forcing=True, lengths=lengths).run())
+        return [g.dh, g.dc, g.dh_next, g.dc_next, g.da_x, g.da_h] + [v for _, v in leaves(g.grads)]
+
+    batched = gradients()
+    monkeypatch.setattr("app.engine.unroll.BATCHED_FACTORS", 0)
+    for a, b in zip(batched, gradients(), strict=True):
+        assert (a is None and b is None) or np.array_equal(a, b)
 
 
 @pytest.mark.parametrize("topology", list(TOPOLOGIES))
