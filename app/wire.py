@@ -32,57 +32,69 @@ def _array_as_list(value):
 
 def trace_json(trace: Trace, omit=()) -> dict:
     """The `/api/trace` response: configuration, params, every step, loss and gradients; the
-    parts named in `omit` (of OMITTABLE) are null, see `_without`."""
+    parts named in `omit` (of OMITTABLE) are null, see `_without`. What a step has only at some
+    steps (an output, a target) or in some cells (c, gates) is set where it is."""
     net, gradients = trace.network, trace.gradients
-    task = net.task
-    backward = not trace.forward_only  # forward only: dh, dc, dh_norm, grad_contrib, loss, grads null
-    if backward:  # per-step numbers as Python floats a column at a time, not a float() per number
-        dh_norms = trace.dh_norm.tolist()
-        keys, columns = tuple(trace.grad_contrib), [v.tolist() for v in trace.grad_contrib.values()]
-        contribs = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
-    steps = []
-    for r, x_label in zip(trace.records, trace.x_labels, strict=True):
-        t = r.t
-        step = {
-            "t": t,
-            "role": r.spec.role,
-            "x": r.x[0],
-            "x_label": x_label,
-            "h": r.h[0],
-            "c": None if r.c is None else r.c[0],
-            "gates": None if r.gates is None else net.cell.gates_by_name(r.gates[0]),
-            "y": None,
-            "p": None,
-            "target": None,
-            "target_label": None,
-            "loss": None,
-            "readout": None if trace.readouts is None else trace.readouts[t],
-            "dh": gradients.dh[t, 0] if backward else None,
-            "dc": None if not backward or gradients.dc is None else gradients.dc[t, 0],
-            "dh_norm": dh_norms[t] if backward else None,
-            "grad_contrib": contribs[t] if backward else None,
-        }
-        if r.y is not None:
-            step["y"] = r.y[0]
-            step["p"] = None if r.p is None else r.p[0]
-        if r.loss is not None:  # an output without a target (None) has no loss
-            step["loss"] = float(r.loss[0])
-            if task.kind == "classification":
-                step["target"] = int(r.target[0])
-                vocab = task.output_vocab  # None for vectors: class indices without names
-                step["target_label"] = None if vocab is None else vocab[step["target"]]
-            else:
-                step["target"] = r.target[0]
-        steps.append(step)
+    steps = [{"t": r.t, "role": r.spec.role, "x": r.x[0], "x_label": x_label, "h": r.h[0], "c": None,
+              "gates": None, "y": None, "p": None, "target": None, "target_label": None, "loss": None,
+              "readout": None, "dh": None, "dc": None, "dh_norm": None, "grad_contrib": None}
+             for r, x_label in zip(trace.records, trace.x_labels, strict=True)]
+    if net.cell.has_c:
+        for step, r in zip(steps, trace.records, strict=True):
+            step["c"] = r.c[0]
+    if net.cell.gate_names:
+        for step, r in zip(steps, trace.records, strict=True):
+            step["gates"] = net.cell.gates_by_name(r.gates[0])
+    if trace.readouts is not None:
+        for step, readout in zip(steps, trace.readouts, strict=True):
+            step["readout"] = readout
+    _set_outputs(steps, trace)
+    if not trace.forward_only:  # forward only: dh, dc, dh_norm, grad_contrib, loss, grads null
+        _set_backward(steps, trace)
     answer = {
         **network_json(net),
         "teacher_forcing": trace.teacher_forcing,
         "params": net.params,
         "steps": steps,
         "loss": trace.loss,
-        "grads": gradients.grads if backward else None,
+        "grads": None if trace.forward_only else gradients.grads,
     }
     return _without(answer, omit) if omit else answer
+
+
+def _set_outputs(steps: list[dict], trace: Trace):
+    """y and p at an output step; its target (a class, with its label, or a vector) and loss
+    where it has one (an output without a target has none)."""
+    task = trace.network.task
+    vocab = task.output_vocab  # None for vectors: class indices without names
+    for r in trace.records:
+        if r.y is None:
+            continue
+        step = steps[r.t]
+        step["y"] = r.y[0]
+        step["p"] = None if r.p is None else r.p[0]
+        if r.loss is None:
+            continue
+        step["loss"] = float(r.loss[0])
+        if task.kind == "classification":
+            step["target"] = int(r.target[0])
+            step["target_label"] = None if vocab is None else vocab[step["target"]]
+        else:
+            step["target"] = r.target[0]
+
+
+def _set_backward(steps: list[dict], trace: Trace):
+    """dL/dh_t (and dL/dc_t), its norm and the norms of the step's terms in the gradients, as
+    Python floats a column at a time rather than a float() per number."""
+    gradients, contrib = trace.gradients, trace.grad_contrib
+    W_ih, W_hh, b_ih, b_hh = (contrib[key].tolist() for key in ("W_ih", "W_hh", "b_ih", "b_hh"))
+    for step, dh, norm, w_ih, w_hh, bias_ih, bias_hh in zip(
+            steps, gradients.dh[:, 0], trace.dh_norm.tolist(), W_ih, W_hh, b_ih, b_hh, strict=True):
+        step["dh"], step["dh_norm"] = dh, norm
+        step["grad_contrib"] = {"W_ih": w_ih, "W_hh": w_hh, "b_ih": bias_ih, "b_hh": bias_hh}
+    if gradients.dc is not None:
+        for step, dc in zip(steps, gradients.dc[:, 0], strict=True):
+            step["dc"] = dc
 
 
 def explain_json(explanation: StepExplanation) -> dict:

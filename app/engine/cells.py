@@ -52,6 +52,9 @@ ACTIVATIONS = {
 }
 
 
+NEW = (None,) * 5  # Cell.backward's `out` when every result is a new array
+
+
 class Cell:
     """A recurrent cell: one forward step and its backward step.
 
@@ -59,7 +62,8 @@ class Cell:
     backward_factors(cache) -> factors: what a step's backward reads that the gradient does not
     change, from its cache; elementwise, so the same numbers for one step (B, ·) or a stack of
     steps (T, B, ·), which BPTT computes in one batch before its loop
-    backward(params, factors, dh, dc) -> (da_x, da_h, dh_prev, dc_prev, dc_total)
+    backward(params, factors, dh, dc, out=NEW) -> (da_x, da_h, dh_prev, dc_prev, dc_total), each
+    written into its array of `out` where that is not None (BPTT's rows of its (T, B, ·) stacks)
     jacobian(params, cache) -> J, (B, S, S): the one-step Jacobian ∂s_t/∂s_{t−1} of the state
     s = h (S = H), or s = (h, c) stacked for the LSTM (S = 2H); backward is the product Jᵀ·(dh, dc)
     dh is the total dL/dh_t and dc is dL/dc_t through c_{t+1} only; the LSTM adds the path
@@ -106,8 +110,7 @@ class Cell:
 
     def gates_by_name(self, gates) -> dict:
         """(G·H,) post-activation gates -> {name: (H,) block}."""
-        H = len(gates) // self.blocks
-        return {name: gates[k * H : (k + 1) * H] for k, name in enumerate(self.gate_names)}
+        return dict(zip(self.gate_names, gates.reshape(self.blocks, -1), strict=True))
 
 
 class RNN(Cell):
@@ -124,10 +127,11 @@ class RNN(Cell):
         (h_new,) = cache
         return (self.activation.grad_from_output(h_new),)  # act′(a_t), from h_t
 
-    def backward(self, params, factors, dh, dc):
+    def backward(self, params, factors, dh, dc, out=NEW):
         (act_grad,) = factors
-        da = dh * act_grad  # backprop through the activation
-        return da, da, da @ params["W_hh"], None, None  # dh_prev = da W_hh
+        da_out, _, dh_prev_out, _, _ = out
+        da = np.multiply(dh, act_grad, out=da_out)  # backprop through the activation
+        return da, da, np.matmul(da, params["W_hh"], out=dh_prev_out), None, None  # dh_prev = da W_hh
 
     def jacobian(self, params, cache):
         """∂h_t/∂h_{t−1} = diag(act′(a_t))·W_hh"""
@@ -167,12 +171,14 @@ class LSTM(Cell):
         one_minus[..., 2 * H : 3 * H] = 1.0 - g * g
         return o, f, 1.0 - tanh_c * tanh_c, by_d, sig, one_minus
 
-    def backward(self, params, factors, dh, dc):
+    def backward(self, params, factors, dh, dc, out=NEW):
         o, f, tanh_grad, by_d, sig, one_minus = factors
-        dc_total = dc + dh * o * tanh_grad  # dL/dc_t: through c_{t+1} and h_t
+        da_out, _, dh_prev_out, dc_prev_out, dc_total_out = out
+        dc_total = np.add(dc, dh * o * tanh_grad, out=dc_total_out)  # dL/dc_t: through c_{t+1} and h_t
         dgates = np.concatenate([dc_total, dc_total, dc_total, dh], axis=-1) * by_d  # di df dg do
-        da = dgates * sig * one_minus  # backprop through σ for i, f, o and through tanh for g
-        return da, da, da @ params["W_hh"], dc_total * f, dc_total  # dc_prev = dc_t ⊙ f
+        da = np.multiply(dgates * sig, one_minus, out=da_out)  # through σ for i, f, o, tanh for g
+        dh_prev = np.matmul(da, params["W_hh"], out=dh_prev_out)
+        return da, da, dh_prev, np.multiply(dc_total, f, out=dc_prev_out), dc_total  # dc_prev = dc_t ⊙ f
 
     def jacobian(self, params, cache):
         """∂(h_t, c_t)/∂(h_{t−1}, c_{t−1}) = [[∂h/∂h, ∂h/∂c], [∂c/∂h, ∂c/∂c]], W_k the gate rows of W_hh:
@@ -234,17 +240,18 @@ class GRU(Cell):
         r, z, n = gates[..., :H], gates[..., H : 2 * H], gates[..., 2 * H :]
         return r, z, 1.0 - r, 1.0 - z, 1.0 - n * n, h_prev - n, ah_n
 
-    def backward(self, params, factors, dh, dc):
+    def backward(self, params, factors, dh, dc, out=NEW):
         r, z, one_minus_r, one_minus_z, tanh_grad, h_minus_n, ah_n = factors
+        da_x, da_h, dh_prev_out, _, _ = out
         H = dh.shape[1]
-        da_x = np.empty((dh.shape[0], 3 * H))
+        da_x = np.empty((dh.shape[0], 3 * H)) if da_x is None else da_x
+        da_h = np.empty_like(da_x) if da_h is None else da_h
         da_n = dh * one_minus_z * tanh_grad  # through h' = (1−z)⊙n + z⊙h, then tanh
-        da_x[:, :H] = da_n * ah_n * r * one_minus_r  # dr = da_n ⊙ (W_hn h + b_hn), then σ
-        da_x[:, H : 2 * H] = dh * h_minus_n * z * one_minus_z  # dz = dh ⊙ (h − n), then σ
+        da_x[:, :H] = da_h[:, :H] = da_n * ah_n * r * one_minus_r  # dr = da_n ⊙ (W_hn h + b_hn), σ
+        da_x[:, H : 2 * H] = da_h[:, H : 2 * H] = dh * h_minus_n * z * one_minus_z  # dz = dh ⊙ (h − n), σ
         da_x[:, 2 * H :] = da_n
-        da_h = da_x.copy()
         da_h[:, 2 * H :] = da_n * r  # r gates the recurrent part of n
-        return da_x, da_h, dh * z + da_h @ params["W_hh"], None, None
+        return da_x, da_h, np.add(dh * z, da_h @ params["W_hh"], out=dh_prev_out), None, None
 
     def jacobian(self, params, cache):
         """∂h_t/∂h_{t−1} = diag(z) + diag(h_{t−1} − n)·∂z/∂h + diag(1 − z)·∂n/∂h, where, W_k the gate

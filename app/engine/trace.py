@@ -111,7 +111,7 @@ def trace(net: Network, example: Example, teacher_forcing: bool = False) -> Trac
         records=unroller.records,
         gradients=gradients,
         loss=loss,
-        x_labels=[_x_label(task, r.spec, r.x[0], tokens) for r in unroller.records],
+        x_labels=[_x_label(task, r.spec, r.x, tokens) for r in unroller.records],
         dh_norm=dh_norm,
         grad_contrib=contrib,
         readouts=readouts,
@@ -176,8 +176,10 @@ def _check_finite_norms(dh_norm, contrib):
 
 
 def _x_label(task, spec, x, tokens):
+    """What a step read, as the page labels it: its token, <start>, or the token fed back (x is
+    the (1, I) input, a one-hot vector when fed back)."""
     if spec.source == "start":
         return START_LABEL
     if spec.source == "given":
         return None if tokens is None else tokens[spec.given_index]
-    return None if task.output_vocab is None else task.output_vocab[int(x.argmax())]
+    return None if task.output_vocab is None else task.output_vocab[int(x[0].argmax())]

@@ -341,38 +341,41 @@ def backward(unroller: Unroller) -> Gradients:
     dh_out = dY @ net.params["W_hy"]  # (N, B, H) dL/dh_t through the output at t
 
     GH = cell.blocks * H
-    dh_all, dc_all, da_x_all, da_h_all = [None] * T, [None] * T, [None] * T, [None] * T
-    dh_next_all, dc_next_all = [None] * T, [None] * T
-    dh_next = np.zeros((B, H))  # dL/dh_t through step t+1
-    dc_next = np.zeros((B, H)) if cell.has_c else None
+    # every step's numbers, (T, B, ·): step t writes its rows; it hands dh_prev (and dc_prev) to
+    # step t − 1 in that step's rows of dh_next (dc_next); dL/dh_{−1} goes nowhere (`spare`)
+    dh_all, dh_next_all, da_x = np.empty((T, B, H)), np.empty((T, B, H)), np.empty((T, B, GH))
+    da_h = da_x if cell.same_da else np.empty((T, B, GH))
+    dc_all, dc_next_all = (np.empty((T, B, H)), np.empty((T, B, H))) if cell.has_c else (None, None)
+    dh_next_all[-1] = 0.0  # nothing comes after the last step
+    if cell.has_c:
+        dc_next_all[-1] = 0.0
+    spare = np.empty((B, H))
+    dh_rows, dh_next_rows, da_x_rows = list(dh_all), list(dh_next_all), list(da_x)
+    da_h_rows = da_x_rows if cell.same_da else list(da_h)
+    dc_rows, dc_next_rows = (list(dc_all), list(dc_next_all)) if cell.has_c else ([None] * T, [None] * T)
+    dh_out_rows = list(dh_out)
     part_params = {part: net.part_params(part) for part in net.topology.parts}
     factors = _backward_factors(cell, records)
     held = set() if unroller.moving is None else set(np.flatnonzero(~unroller.moving.all(axis=1)).tolist())
     for t in reversed(range(T)):
         spec = records[t].spec
         k = spec.output_index
-        dh = dh_next if k is None else dh_next + dh_out[k]  # total dL/dh_t
-        dh_all[t], dh_next_all[t], dc_next_all[t] = dh, dh_next, dc_next
-        dc = dc_next
-        da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = cell.backward(
-            part_params[spec.part], factors(t), dh, dc
-        )
+        dh, dh_next, dc = dh_rows[t], dh_next_rows[t], dc_next_rows[t]
+        if k is None:
+            dh[...] = dh_next
+        else:
+            np.add(dh_next, dh_out_rows[k], out=dh)  # total dL/dh_t
+        out = (da_x_rows[t], da_h_rows[t], dh_next_rows[t - 1] if t else spare,
+               dc_next_rows[t - 1] if t else None, dc_rows[t])
+        cell.backward(part_params[spec.part], factors(t), dh, dc, out)
         if t in held:
-            da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t] = _held_backward(
-                unroller.moving[t], dh, dc, da_x_all[t], da_h_all[t], dh_next, dc_next, dc_all[t]
-            )
-    dh_all = np.array(dh_all)  # (T, B, H)
-    dc_all = np.array(dc_all) if cell.has_c else None
-    dh_next_all = np.array(dh_next_all)  # (T, B, H)
-    dc_next_all = np.array(dc_next_all) if cell.has_c else None
-    da_x = np.array(da_x_all)  # (T, B, G·H)
-    da_h = da_x if cell.same_da else np.array(da_h_all)
+            _held_backward(unroller.moving[t], dh, dc, *out)
     _check_finite_backward(dh_all, dc_all)
 
     hs_prev = np.concatenate([records[0].h_prev[None], hs[:-1]])  # (T, B, H) h_{t−1}
     for part in net.topology.parts:
         steps = [t for t in range(T) if records[t].spec.part == part]
-        X = np.array([records[t].x for t in steps])  # (n, B, I)
+        X = _inputs_read(unroller, steps)  # (n, B, I)
         rows = _as_slice(steps)
         da_x_part, da_h_part = da_x[rows].reshape(-1, GH), da_h[rows].reshape(-1, GH)
         b_ih = da_x_part.sum(axis=0)
@@ -405,6 +408,15 @@ def _backward_factors(cell: Cell, records: list[StepRecord]):
     return list(zip(*cell.backward_factors(caches), strict=True)).__getitem__
 
 
+def _inputs_read(unroller: Unroller, steps: list[int]):
+    """(n, B, I) the inputs that `steps` read: the given inputs themselves when these steps read
+    all of them in order (no copy), else each step's stacked."""
+    records = unroller.records
+    if [records[t].spec.given_index for t in steps] == list(range(len(unroller.inputs))):
+        return unroller.inputs
+    return np.array([records[t].x for t in steps])
+
+
 def _as_slice(steps: list[int]):
     """Steps that follow one another (each part's do: the encoder's, then the decoder's) as a
     slice, which indexes a view rather than a copy; any others as they are."""
@@ -413,15 +425,17 @@ def _as_slice(steps: list[int]):
 
 def _held_backward(moving, dh, dc, da_x, da_h, dh_prev, dc_prev, dc_total):
     """An example that step t held (past its end) has h_t = h_{t−1} and c_t = c_{t−1}: its dL/dh
-    and dL/dc pass to step t−1 unchanged, and it adds nothing to the weights' gradients."""
-    m = moving[:, None]  # (B, 1)
-    same = da_h is da_x  # the rnn and the lstm: one da
-    da_x = np.where(m, da_x, 0.0)
-    da_h = da_x if same else np.where(m, da_h, 0.0)
-    dh_prev = np.where(m, dh_prev, dh)
+    and dL/dc pass to step t−1 unchanged, and it adds nothing to the weights' gradients. In place,
+    in the step's results."""
+    held = ~moving[:, None]  # (B, 1)
+    np.copyto(da_x, 0.0, where=held)
+    if da_h is not da_x:  # the gru: a da of its own for the recurrent projection
+        np.copyto(da_h, 0.0, where=held)
+    np.copyto(dh_prev, dh, where=held)
     if dc is not None:
-        dc_prev, dc_total = np.where(m, dc_prev, dc), np.where(m, dc_total, dc)
-    return da_x, da_h, dh_prev, dc_prev, dc_total
+        if dc_prev is not None:
+            np.copyto(dc_prev, dc, where=held)
+        np.copyto(dc_total, dc, where=held)
 
 
 def _check_finite_backward(dh_all, dc_all):
