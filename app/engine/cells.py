@@ -3,7 +3,9 @@
 Every array carries a leading batch axis B; a trace is the batch of one. Each cell's forward
 step and backward step stand side by side so a reader can check one against the other. The
 input projection `ax` is computed by `project_input` (for a whole sequence at once where the
-inputs are known), so a forward step does only the recurrent work.
+inputs are known), so a forward step does only the recurrent work. A step's products with W_hh
+are `np.dot` of 2-D arrays, which calls the same BLAS routine as `@` with the same arguments (the
+same numbers) for less of NumPy's overhead a call; stacks of steps (3-D) use `@`.
 
 Parameter names and shapes are PyTorch's: W_ih (G·H, I), W_hh (G·H, H), b_ih (G·H,),
 b_hh (G·H,), with G gate blocks stacked in the order of `gate_names`. `CELLS` is the one table
@@ -120,7 +122,7 @@ class RNN(Cell):
 
     def forward(self, params, ax, h, c):
         """h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)"""
-        h_new = self.activation.fn(ax + h @ params["W_hh"].T)  # (B, H)
+        h_new = self.activation.fn(ax + np.dot(h, params["W_hh"].T))  # (B, H)
         return h_new, None, None, (h_new,)
 
     def backward_factors(self, cache):
@@ -131,7 +133,7 @@ class RNN(Cell):
         (act_grad,) = factors
         da_out, _, dh_prev_out, _, _ = out
         da = np.multiply(dh, act_grad, out=da_out)  # backprop through the activation
-        return da, da, np.matmul(da, params["W_hh"], out=dh_prev_out), None, None  # dh_prev = da W_hh
+        return da, da, np.dot(da, params["W_hh"], out=dh_prev_out), None, None  # dh_prev = da W_hh
 
     def jacobian(self, params, cache):
         """∂h_t/∂h_{t−1} = diag(act′(a_t))·W_hh"""
@@ -149,7 +151,7 @@ class LSTM(Cell):
     def forward(self, params, ax, h, c):
         """i, f, o = σ(·), g = tanh(·) of W_ih x + b_ih + W_hh h + b_hh; c' = f⊙c + i⊙g; h' = o⊙tanh(c')"""
         H = h.shape[1]
-        a = ax + h @ params["W_hh"].T  # (B, 4H) pre-activations, blocks i f g o
+        a = ax + np.dot(h, params["W_hh"].T)  # (B, 4H) pre-activations, blocks i f g o
         gates = sigmoid(a)
         gates[:, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
         i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
@@ -177,7 +179,7 @@ class LSTM(Cell):
         dc_total = np.add(dc, dh * o * tanh_grad, out=dc_total_out)  # dL/dc_t: through c_{t+1} and h_t
         dgates = np.concatenate([dc_total, dc_total, dc_total, dh], axis=-1) * by_d  # di df dg do
         da = np.multiply(dgates * sig, one_minus, out=da_out)  # through σ for i, f, o, tanh for g
-        dh_prev = np.matmul(da, params["W_hh"], out=dh_prev_out)
+        dh_prev = np.dot(da, params["W_hh"], out=dh_prev_out)
         return da, da, dh_prev, np.multiply(dc_total, f, out=dc_prev_out), dc_total  # dc_prev = dc_t ⊙ f
 
     def jacobian(self, params, cache):
@@ -224,7 +226,7 @@ class GRU(Cell):
         """r, z = σ(W_i x + b_i + W_h h + b_h); n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn));
         h' = (1 − z)⊙n + z⊙h"""
         H = h.shape[1]
-        ah = h @ params["W_hh"].T + params["b_hh"]  # (B, 3H) recurrent projections, blocks r z n
+        ah = np.dot(h, params["W_hh"].T) + params["b_hh"]  # (B, 3H) recurrent projections, blocks r z n
         gates = np.empty_like(ah)
         gates[:, : 2 * H] = sigmoid(ax[:, : 2 * H] + ah[:, : 2 * H])
         r, z = gates[:, :H], gates[:, H : 2 * H]
@@ -251,7 +253,7 @@ class GRU(Cell):
         da_x[:, H : 2 * H] = da_h[:, H : 2 * H] = dh * h_minus_n * z * one_minus_z  # dz = dh ⊙ (h − n), σ
         da_x[:, 2 * H :] = da_n
         da_h[:, 2 * H :] = da_n * r  # r gates the recurrent part of n
-        return da_x, da_h, np.add(dh * z, da_h @ params["W_hh"], out=dh_prev_out), None, None
+        return da_x, da_h, np.add(dh * z, np.dot(da_h, params["W_hh"]), out=dh_prev_out), None, None
 
     def jacobian(self, params, cache):
         """∂h_t/∂h_{t−1} = diag(z) + diag(h_{t−1} − n)·∂z/∂h + diag(1 − z)·∂n/∂h, where, W_k the gate
