@@ -163,8 +163,13 @@ def _grad_contributions(unroller: Unroller, gradients: Gradients) -> dict:
 
 def row_norms(a):
     """‖row‖ of a (T, n) array, as m·‖row/m‖ with m = max |row| so the squares cannot overflow."""
-    m = np.abs(a).max(axis=1)
-    return m * np.sqrt(np.square(a / np.where(m > 0, m, 1.0)[:, None]).sum(axis=1))
+    scaled = np.abs(a)  # one temporary, reused in place: a large trace's rows are megabytes
+    m = scaled.max(axis=1)
+    np.divide(a, np.where(m > 0, m, 1.0)[:, None], out=scaled)
+    squares = np.square(scaled, out=scaled)
+    norms = np.sqrt(squares.sum(axis=1))
+    norms *= m
+    return norms
 
 
 def _check_finite_norms(dh_norm, contrib):
