@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def sigmoid(a):
+def sigmoid(a, out=None):
     """σ(a) = 1 / (1 + e^(−a)), written as (1 + tanh(a/2)) / 2, which cannot overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
+    return np.multiply(0.5, 1.0 + np.tanh(0.5 * a), out=out)
 
 
 def rows_scaled(v, W):
@@ -31,7 +31,7 @@ def rows_scaled(v, W):
 @dataclass(frozen=True)
 class Activation:
     id: str
-    fn: Callable  # h = fn(a)
+    fn: Callable  # h = fn(a, out=None), written into `out` when given
     grad_from_output: Callable  # dh/da written with h = fn(a), so the backward needs only h
 
 
@@ -39,8 +39,8 @@ def _tanh_grad(h):
     return 1.0 - h * h  # tanh'(a) = 1 − tanh(a)²
 
 
-def _relu(a):
-    return np.maximum(a, 0.0)
+def _relu(a, out=None):
+    return np.maximum(a, 0.0, out=out)
 
 
 def _relu_grad(h):
@@ -54,13 +54,14 @@ ACTIVATIONS = {
 }
 
 
-NEW = (None,) * 5  # Cell.backward's `out` when every result is a new array
+NEW = (None,) * 5  # Cell.forward's and Cell.backward's `out` when every result is a new array
 
 
 class Cell:
     """A recurrent cell: one forward step and its backward step.
 
-    forward(params, ax, h, c) -> (h_new, c_new, gates, cache)
+    forward(params, ax, h, c, out=NEW) -> (h_new, c_new, gates, cache), h_new, c_new and gates
+    written into the arrays of `out` (its first three) where not None (the Unroller's rows)
     backward_factors(cache) -> factors: what a step's backward reads that the gradient does not
     change, from its cache; elementwise, so the same numbers for one step (B, ·) or a stack of
     steps (T, B, ·), which BPTT computes in one batch before its loop
@@ -120,9 +121,9 @@ class RNN(Cell):
     activations = ("tanh", "relu")
     pre_activation_name = "the pre-activation of h"
 
-    def forward(self, params, ax, h, c):
+    def forward(self, params, ax, h, c, out=NEW):
         """h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)"""
-        h_new = self.activation.fn(ax + np.dot(h, params["W_hh"].T))  # (B, H)
+        h_new = self.activation.fn(ax + np.dot(h, params["W_hh"].T), out=out[0])  # (B, H)
         return h_new, None, None, (h_new,)
 
     def backward_factors(self, cache):
@@ -148,16 +149,17 @@ class LSTM(Cell):
     blocks = 4
     has_c = True
 
-    def forward(self, params, ax, h, c):
+    def forward(self, params, ax, h, c, out=NEW):
         """i, f, o = σ(·), g = tanh(·) of W_ih x + b_ih + W_hh h + b_hh; c' = f⊙c + i⊙g; h' = o⊙tanh(c')"""
+        h_out, c_out, gates_out = out[:3]
         H = h.shape[1]
         a = ax + np.dot(h, params["W_hh"].T)  # (B, 4H) pre-activations, blocks i f g o
-        gates = sigmoid(a)
+        gates = sigmoid(a, out=gates_out)
         gates[:, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
         i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
-        c_new = f * c + i * g
+        c_new = np.add(f * c, i * g, out=c_out)
         tanh_c = np.tanh(c_new)
-        h_new = o * tanh_c
+        h_new = np.multiply(o, tanh_c, out=h_out)
         return h_new, c_new, gates, (gates, c, tanh_c)
 
     def backward_factors(self, cache):
@@ -222,17 +224,18 @@ class GRU(Cell):
         a_n = ax[..., 2 * H :] + sigmoid(a_rz[..., :H]) * ah[..., 2 * H :]
         return np.concatenate([a_rz, a_n, ah[..., 2 * H :]], axis=-1)
 
-    def forward(self, params, ax, h, c):
+    def forward(self, params, ax, h, c, out=NEW):
         """r, z = σ(W_i x + b_i + W_h h + b_h); n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn));
         h' = (1 − z)⊙n + z⊙h"""
+        h_out, _, gates = out[:3]
         H = h.shape[1]
         ah = np.dot(h, params["W_hh"].T) + params["b_hh"]  # (B, 3H) recurrent projections, blocks r z n
-        gates = np.empty_like(ah)
+        gates = np.empty_like(ah) if gates is None else gates
         gates[:, : 2 * H] = sigmoid(ax[:, : 2 * H] + ah[:, : 2 * H])
         r, z = gates[:, :H], gates[:, H : 2 * H]
         gates[:, 2 * H :] = np.tanh(ax[:, 2 * H :] + r * ah[:, 2 * H :])
         n = gates[:, 2 * H :]
-        h_new = n + z * (h - n)
+        h_new = np.add(n, z * (h - n), out=h_out)
         return h_new, None, gates, (gates, h, ah[:, 2 * H :])
 
     def backward_factors(self, cache):

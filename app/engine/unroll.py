@@ -107,13 +107,19 @@ class Unroller:
         # (T, B) the examples each step advances and (N, B) each output's weight in L, or None
         self.moving, self.weights = (None, None) if lengths is None else padded_masks(self.plan, *lengths)
         self.records: list[StepRecord] = []
-        B, H = inputs.shape[1], net.hidden_size
+        B, H, T, cell = inputs.shape[1], net.hidden_size, len(self.plan), net.cell
         self._h = np.zeros((B, H))
-        self._c = np.zeros((B, H)) if net.cell.has_c else None
+        self._c = np.zeros((B, H)) if cell.has_c else None
+        # h, c and the gates of every step, (T, B, ·): the cell writes step t's into its rows (the
+        # records' arrays are these rows), so that a batch of steps is checked and read in place
+        self._hs = np.empty((T, B, H))
+        self._cs = np.empty((T, B, H)) if cell.has_c else None
+        self._gates = np.empty((T, B, cell.blocks * H)) if cell.gate_names else None
+        self._rows = list(zip(self._hs, [None] * T if self._cs is None else self._cs,
+                              [None] * T if self._gates is None else self._gates, strict=True))
         self._fed = None  # the input the next `fed` step reads
         self._unchecked: list[StepRecord] = []  # steps whose outputs and overflow check wait
         self._batches: list[tuple] = []  # (Y, P, loss) of each batch of outputs computed so far
-        self._h_batches: list[np.ndarray] = []  # (n, B, H) h of each batch of checked steps
         self._params = {part: net.part_params(part) for part in net.topology.parts}
         self._next_is_fed = [s.source == "fed" for s in self.plan[1:]] + [False]
         reader = next(s.part for s in self.plan if s.source == "given")
@@ -144,11 +150,12 @@ class Unroller:
             x = self._fed if spec.source == "fed" else np.zeros((self._h.shape[0], net.output_size))
             ax = net.cell.project_input(params, x)
         h_prev, c_prev = self._h, self._c
-        self._h, self._c, gates, cache = net.cell.forward(params, ax, h_prev, c_prev)
+        self._h, self._c, gates, cache = net.cell.forward(params, ax, h_prev, c_prev, self._rows[t])
         if self.moving is not None and not self.moving[t].all():
             held = ~self.moving[t][:, None]  # examples past their end keep their state
-            self._h = np.where(held, h_prev, self._h)
-            self._c = None if c_prev is None else np.where(held, c_prev, self._c)
+            np.copyto(self._h, h_prev, where=held)
+            if c_prev is not None:
+                np.copyto(self._c, c_prev, where=held)
         record = StepRecord(t, spec, x, h_prev, self._h, self._c, gates, cache)
         self.records.append(record)
         self._unchecked.append(record)
@@ -167,9 +174,9 @@ class Unroller:
         if not waiting:
             return
         self._unchecked = []
-        hs = np.array([r.h for r in waiting])  # (n, B, H)
-        self._h_batches.append(hs)
-        self._check_forward(waiting, hs)
+        rows = slice(waiting[0].t, waiting[-1].t + 1)  # the steps wait in order
+        hs = self._hs[rows]  # (n, B, H)
+        self._check_forward(waiting, rows)
         at = [n for n, r in enumerate(waiting) if r.spec.output_index is not None]
         if not at:
             return
@@ -194,18 +201,18 @@ class Unroller:
             last = outs[-1].y
             self._fed = self._as_input(last if self.net.task.kind == "regression" else last.argmax(axis=1))
 
-    def _check_forward(self, waiting: list[StepRecord], hs):
-        """Diverged at the first of `waiting` whose h, c or pre-activation is not finite. The
-        pre-activations are recomputed only for steps with a squashed value exactly at a limit
-        (0 or ±1), the only place an overflowed one can hide behind a finite h."""
-        cell = self.net.cell
+    def _check_forward(self, waiting: list[StepRecord], rows: slice):
+        """Diverged at the first of `waiting` (the steps `rows`) whose h, c or pre-activation is
+        not finite. The pre-activations are recomputed only for steps with a squashed value exactly
+        at a limit (0 or ±1), the only place an overflowed one can hide behind a finite h."""
+        cell, hs = self.net.cell, self._hs[rows]
         first = {}  # quantity -> index in waiting of its first non-finite value
-        checks = [("h", hs)] + ([("c", np.array([r.c for r in waiting]))] if cell.has_c else [])
+        checks = [("h", hs)] + ([("c", self._cs[rows])] if cell.has_c else [])
         for name, values in checks:
             finite = np.isfinite(values).reshape(len(waiting), -1).all(axis=1)
             if not finite.all():
                 first[name] = int(np.flatnonzero(~finite)[0])
-        gates = None if waiting[0].gates is None else np.array([r.gates for r in waiting])
+        gates = None if self._gates is None else self._gates[rows]
         suspects = np.flatnonzero(cell.at_a_limit(hs, gates))
         suspects = suspects[suspects <= min(first.values(), default=len(waiting))]
         for part in {waiting[n].spec.part for n in suspects}:
@@ -238,8 +245,8 @@ class Unroller:
         return self
 
     def hidden_states(self):
-        """h_t of every step, (T, B, H)."""
-        return np.concatenate(self._h_batches)
+        """h_t of every step run, (T, B, H)."""
+        return self._hs[: len(self.records)]
 
     def outputs(self):
         """Y (N, B, O) and P (N, B, O) or None, of every output step in order."""
