@@ -21,7 +21,7 @@ import timeit
 from app.api.convert import trace_from
 from app.api.explain import _explain_bytes
 from app.api.schemas import ExplainRequest, TraceRequest
-from app.api.traces import _trace_bytes
+from app.api.traces import trace_answer
 from app.engine.explain import jacobian_chain
 
 CASES = (  # (H, T, t): the page's view at two steps, and the largest trace at its last step
@@ -53,7 +53,7 @@ def main():
         terms_req = ExplainRequest(**config, t=t, chain=False)
         rounds = args.rounds if H < 256 else max(2, args.rounds // 2)
         traced = trace_from(trace_req)
-        trace_ms = best_ms(lambda req=trace_req: _trace_bytes(req), rounds)
+        trace_ms = best_ms(lambda req=trace_req: trace_answer(req), rounds)
         explain_ms = best_ms(lambda req=explain_req: _explain_bytes(req), rounds)
         chain_ms = best_ms(lambda tr=traced, t=t: jacobian_chain(tr, t), rounds)
         terms_ms = best_ms(lambda req=terms_req: _explain_bytes(req), rounds)
