@@ -152,7 +152,9 @@ class Unroller:
         h_prev, c_prev = self._h, self._c
         self._h, self._c, gates, cache = net.cell.forward(params, ax, h_prev, c_prev, self._rows[t])
         if self.moving is not None and not self.moving[t].all():
-            held = ~self.moving[t][:, None]  # examples past their end keep their state
+            # examples past their end keep their state, in place: what the step's cache holds of
+            # theirs is then not what it computed, but BPTT zeroes their da there (_held_backward)
+            held = ~self.moving[t][:, None]
             np.copyto(self._h, h_prev, where=held)
             if c_prev is not None:
                 np.copyto(self._c, c_prev, where=held)
