@@ -1,6 +1,7 @@
 // The stage's header view: what is drawn (title and summary), a hint, and whether the drawing
 // is stale (the last request was refused) or why nothing is drawn.
 
+import { el, replaceChildren } from "./dom.js";
 import { count, short } from "./format.js";
 
 function defaultHint(scene) {
@@ -31,6 +32,14 @@ function setText(node, text) {
   node.title = text;
 }
 
+/** The title, its parts ("LSTM", "H = 64") each kept on one line where it wraps (presenter mode):
+ * the same text, a line broken only after a " · ". */
+function setTitle(node, text) {
+  const parts = text.split(" · ");
+  replaceChildren(node, parts.flatMap((part, k) => [k ? " · " : null, el("span", { class: "title-part", text: part })]));
+  node.title = text;
+}
+
 /** nodes: {title, summary, hint, status} elements. */
 export function createHeader(nodes) {
   function update({ scene, state, changed }) {
@@ -46,7 +55,7 @@ export function createHeader(nodes) {
     if (!scene || !["scene", "stageWindow", "weight"].some((k) => changed.has(k))) return;
     const drawn = state.stageWindow;
     const part = drawn?.windowed ? ` (t = ${drawn.start}–${drawn.end - 1} shown)` : "";
-    setText(nodes.title, `${scene.title}${part}`);
+    setTitle(nodes.title, `${scene.title}${part}`);
     const { T, outputs } = scene;
     const trained = scene.weightsNote ? `${scene.weightsNote} · ` : "";
     const shared = T === 1 ? "used once (T = 1)" : `shared by all ${T} steps`;
