@@ -33,3 +33,14 @@ export function mathml(tag, attrs = {}, children = []) {
 export function replaceChildren(node, children) {
   node.replaceChildren(...children.filter(Boolean));
 }
+
+/** `parent`'s children made exactly `nodes`, in order, moving only the ones that must move:
+ * a node that stays where it is is not styled and laid out again (replacing them all would do
+ * that for every column of the stage, and every line of the inspector, at each step played). */
+export function placeChildren(parent, nodes) {
+  const keep = new Set(nodes);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  nodes.forEach((node, k) => {
+    if (parent.children[k] !== node) parent.insertBefore(node, parent.children[k] ?? null);
+  });
+}

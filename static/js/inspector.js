@@ -3,7 +3,7 @@
 // `explanation`, which explain-loader.js fills); forward or backward as the playhead's phase.
 // Hovering or focusing a number lights the unit it belongs to on the stage (onLight).
 
-import { el, replaceChildren } from "./dom.js";
+import { el, placeChildren } from "./dom.js";
 import { explanationAt, formulaPieces, sections, shrinkWords, unitOf, valueOf } from "./equations.js";
 import { fixed, short, visible } from "./format.js";
 import { MANY_CLASSES } from "./layout.js";
@@ -13,6 +13,7 @@ import { topClasses } from "./scene.js";
 const SHOWN = 4; // a vector's entries shown until "all" is asked for
 const LISTED = 8; // classes listed by name past MANY_CLASSES, the most probable first
 const SLOW_ANSWER_MS = 250; // until then a step's answer on its way leaves the last step's lines, faded
+const SLOT = /\$(\w+)/g; // a number of the answer in a line of equations.js
 const NAV_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 
 /** The tooltip of a number of the inspector: its name (and unit) and the API's number exactly. */
@@ -81,16 +82,38 @@ export function createInspector(root, { onLight }) {
     if (last) draw(last);
   });
 
+  // The equations' block, its sections and their lines are kept from one drawing to the next: a
+  // line is typeset again only when its formula or one of its numbers changes (`lineNodes`: the
+  // last drawing's lines by what they show). Playing, most lines are the same "…" from step to
+  // step, and a line left in place is not styled and laid out again.
+  const terms = el("div", { class: "terms", role: "group" });
+  const blocks = [];
+  let lineNodes = new Map();
+
+  /** `terms` made the lines of `answer` in `phase`, typesetting only the lines not drawn already. */
   function lines(answer, phase, scene, step, shown) {
     const values = (name) => valueOf(answer, name);
     const list = sections(answer, phase, {
       activation: scene.trace.activation, kind: scene.kind, xLabel: step.x_label,
       targetLabel: step.target_label ?? (typeof step.target === "number" ? scene.trace.output_vocab?.[step.target] ?? null : null),
     });
-    return list.map((section) => el("section", { class: "terms-block" }, [
-      el("h3", { text: section.title }),
-      ...section.lines.map((line) => el("div", { class: "term" }, mathLine(formulaPieces(line), { valueOf: values, shown }))),
-    ]));
+    const kept = new Map();
+    list.forEach((section, k) => {
+      blocks[k] ??= el("section", { class: "terms-block" }, [el("h3")]);
+      const title = blocks[k].firstChild;
+      if (title.textContent !== section.title) title.textContent = section.title;
+      placeChildren(blocks[k], [title, ...section.lines.map((line) => {
+        // a number not here yet and the API's null: "undefined" and "null" (JSON writes both as null)
+        const key = JSON.stringify([shown, line, ...[...line.matchAll(SLOT)].map(([, name]) => values(name) ?? String(values(name)))]);
+        const node = lineNodes.get(key) ?? el("div", { class: "term" }, mathLine(formulaPieces(line), { valueOf: values, shown }));
+        lineNodes.delete(key); // a line shown twice is typeset twice
+        kept.set(key, node);
+        return node;
+      })]);
+    });
+    blocks.length = list.length;
+    lineNodes = kept;
+    placeChildren(terms, blocks);
   }
 
   function draw({ scene, playhead, state }) {
@@ -109,11 +132,11 @@ export function createInspector(root, { onLight }) {
     if (playhead.phase === "backward" && answer.backward === null) {
       nodes.push(el("p", { class: "hint", text: "This trace has no loss (no output has a target): no gradient flows back." }));
     } else {
-      const terms = el("div", {
-        class: "terms", role: "group",
-        "aria-label": `${playhead.phase === "forward" ? "Forward" : "Backward"} equations of step ${playhead.t}; arrow keys move between the numbers`,
-      }, lines(answer, playhead.phase, scene, step, shown));
-      const first = terms.querySelector("[data-value]");
+      lines(answer, playhead.phase, scene, step, shown);
+      terms.setAttribute("aria-label",
+        `${playhead.phase === "forward" ? "Forward" : "Backward"} equations of step ${playhead.t}; arrow keys move between the numbers`);
+      const first = terms.querySelector("[data-value]"); // the one number the Tab key reaches
+      for (const node of terms.querySelectorAll('[data-value][tabindex="0"]')) if (node !== first) node.setAttribute("tabindex", "-1");
       if (first) first.setAttribute("tabindex", "0");
       nodes.push(terms);
       if (playhead.phase === "forward" && step.p) nodes.push(classList(scene, step));
@@ -137,7 +160,7 @@ export function createInspector(root, { onLight }) {
     }
     const focused = root.contains(document.activeElement) ? document.activeElement : null;
     root.classList.remove("pending");
-    replaceChildren(root, nodes);
+    placeChildren(root, nodes);
     refocus(focused);
     if (explanation?.terms) performance.mark("unroll:inspected");
   }
