@@ -2,7 +2,7 @@
 // built once for the window and kept while only the playhead moves; the links, labels and the
 // backward pass are redrawn on every move (a few dozen elements). Geometry is layout.js's.
 
-import { replaceChildren, svg } from "./dom.js";
+import { placeChildren, replaceChildren, svg } from "./dom.js";
 import { classRows, foldedLayout, inputSource, stageLayout, unfoldingX } from "./layout.js";
 import { classLabel } from "./scene.js";
 import { chipLines, drawColumn } from "./stage-column.js";
@@ -35,16 +35,6 @@ const TOP_CLASS_TEXT = 0.75; // em of a top class's label ("e 0.31"), in static/
 const ROW_LABEL = 0.85; // em of a row label ("outputs y") and
 const CLASS_NAME = 0.8; // of a gutter's class name or axis label, in static/css/unroll.css
 const BOLD = 1.12; // how much wider bold type is than the measured regular, at most
-
-/** `parent`'s children made exactly `nodes`, in order, moving only the ones that must move:
- * replacing them all would style and lay out every column again at each step played. */
-function placeChildren(parent, nodes) {
-  const keep = new Set(nodes);
-  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
-  nodes.forEach((node, k) => {
-    if (parent.children[k] !== node) parent.insertBefore(node, parent.children[k] ?? null);
-  });
-}
 
 /** The widths text needs, once per scene and font: the narrowest column, the row labels' gutter. */
 function textRoom(scene, textWidth) {
@@ -126,25 +116,52 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     return node;
   }
 
-  function draw(scene, playhead, playing, restyled = false) {
-    prepare(scene, restyled);
-    if (drawn.width < 1 || drawn.height < 1) return; // not laid out yet (a grid changing): drawn on its resize
-    const animate = playing && !reducedMotion.matches;
+  /** What a drawing at `playhead` lays out, and reads from: the layout, the scene, the text's widths. */
+  function contextAt(scene, playhead) {
     const layout = stageLayout({
       topology: scene.trace.topology, steps: scene.trace.steps, hiddenSize: scene.H, hasCellState: scene.hasC,
       kind: scene.kind, outputSize: scene.trace.output_size, width: drawn.width, height: drawn.height,
       gutter: drawn.room.gutter, minColumn: drawn.room.minColumn, focus: playhead.t, fontSize: drawn.fontSize,
     });
-    const ctx = { layout, scene, textWidth };
-    const wanted = new Set();
+    return { layout, scene, textWidth };
+  }
+
+  /** The column of each step `ctx` lays out, as a drawing at `playhead` shows it. */
+  function columnsAt(ctx, playhead) {
     const seen = new Set();
-    const nodes = layout.columns.map((col) => {
-      const step = scene.trace.steps[col.t];
+    return ctx.layout.columns.map((col) => {
+      const step = ctx.scene.trace.steps[col.t];
       const revealed = playhead.phase === "backward" || col.t <= playhead.t;
       const focusable = !seen.has(step.role);
       seen.add(step.role);
-      const node = columnFor(ctx, step, revealed, focusable);
-      wanted.add(`${col.t}:${revealed}:${focusable}`);
+      return { col, node: columnFor(ctx, step, revealed, focusable), id: `${col.t}:${revealed}:${focusable}` };
+    });
+  }
+
+  // Playing, the next step's new columns (the one it reveals, the one it brings into view) are
+  // built while the page waits for that step, so that its frame only places them: building them
+  // was most of a step's work, and with the page's other work made it miss its frame.
+  // (A browser without requestIdleCallback builds them in the step's frame, as before.)
+  let building = 0;
+  function buildNext(scene, playhead) {
+    if (!window.requestIdleCallback) return;
+    cancelIdleCallback(building);
+    const t = playhead.t + (playhead.phase === "forward" ? 1 : -1);
+    if (t < 0 || t >= scene.T) return;
+    building = requestIdleCallback(() => {
+      if (last?.scene === scene && drawn.scene === scene) columnsAt(contextAt(scene, { ...playhead, t }), { ...playhead, t });
+    });
+  }
+
+  function draw(scene, playhead, playing, restyled = false) {
+    prepare(scene, restyled);
+    if (drawn.width < 1 || drawn.height < 1) return; // not laid out yet (a grid changing): drawn on its resize
+    const animate = playing && !reducedMotion.matches;
+    const ctx = contextAt(scene, playhead);
+    const { layout } = ctx;
+    const wanted = new Set();
+    const nodes = columnsAt(ctx, playhead).map(({ col, node, id }) => {
+      wanted.add(id);
       const transform = `translate(${col.x},0)`;
       if (node.getAttribute("transform") !== transform) node.setAttribute("transform", transform);
       const entering = animate && playhead.phase === "forward" && col.t === playhead.t
@@ -178,6 +195,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     if (fold.u < 1) root.dataset.folded = "true";
     else delete root.dataset.folded;
     lastPlayhead = playhead;
+    if (playing) buildNext(scene, playhead);
     showLit(litKey); // the new links and labels too
     const shown = layout.window;
     if (!lastWindow || ["start", "end", "total"].some((k) => lastWindow[k] !== shown[k])) {
