@@ -293,6 +293,32 @@ def wait_mark(page, name: str, before: int):
     page.wait_for_function(f"(n) => ({_MARKS})({name!r}) > n", arg=before, timeout=10_000)
 
 
+@pytest.mark.parametrize("view", ["?topology=many_to_many&cell=lstm&len=40", "?topology=seq2seq&cell=gru&len=30"])
+def test_what_playing_builds_ahead_and_keeps_is_what_a_direct_load_draws(page, client, view):
+    """Playing, the stage builds the next step's columns while it waits for that step, and the
+    inspector typesets again only the lines whose formula or numbers change (docs/page.md): the
+    state's lines ("…") stay the same nodes from step to step; paused, the stage is the drawing
+    a direct load of that step gives, the inspector's numbers are the API's, with one Tab stop."""
+    page.set_viewport_size(SMALL)
+    trace = open_view(page, view + "&speed=4")
+    press(page, " ")
+    at_least = "(t) => Number(document.querySelector('[data-inspector]').dataset.t) >= t"
+    page.wait_for_function(at_least, arg=3, timeout=10_000)
+    page.evaluate("() => { window.__lines = [...document.querySelectorAll('[data-inspector] .term')]; }")
+    page.wait_for_function(at_least, arg=6, timeout=10_000)
+    kept, lines = page.evaluate("() => [window.__lines.filter((n) => n.isConnected).length, window.__lines.length]")
+    press(page, " ")
+    assert lines > 10 and kept >= lines - 4, (kept, lines)  # new: the input's, y's and the target's lines
+    phase, t = playhead(page)
+    wait_inspected(page, t, phase)
+    assert inspector_problems(page, explained(client, trace, t)) == []
+    assert page.eval_on_selector_all("[data-inspector] .terms [tabindex='0']", "(n) => n.length") == 1
+    played = page.evaluate(_SVG).replace(" entering", "")  # the last step's entrance, played out
+    open_view(page, f"{view}&t={t}")
+    assert svg_differences(page.evaluate(_SVG), played) == []
+    assert page.console_errors == []
+
+
 @pytest.mark.parametrize("view", ["?topology=many_to_many&cell=lstm&t=2", "?topology=seq2seq&cell=gru&len=30&t=20"])
 def test_fold_then_unfold_ends_in_the_drawing_a_direct_load_gives(page, view):
     page.set_viewport_size(SMALL)
