@@ -64,6 +64,17 @@ function statusText(explanation, playing, t) {
   return explanation.terms ? "" : `Opening step ${t} up…`;
 }
 
+/** What a line of equations.js shows, as a string: its formula and, of each number it names, what
+ * mathml.js typesets (of a vector, its length and first `shown` entries). */
+function lineKey(line, values, shown) {
+  const shows = [...line.matchAll(SLOT)].map(([, name]) => {
+    const value = values(name);
+    if (value === undefined || value === null) return String(value); // not here yet, or none: JSON writes both as null
+    return Array.isArray(value) ? [value.length, ...value.slice(0, shown)] : value;
+  });
+  return JSON.stringify([shown, line, ...shows]);
+}
+
 /** Do two scenes draw the same lines (topology, cell, activation, sizes), whatever their numbers? */
 function sameShape(a, b) {
   const [x, y] = [a.trace, b.trace];
@@ -103,8 +114,7 @@ export function createInspector(root, { onLight }) {
       const title = blocks[k].firstChild;
       if (title.textContent !== section.title) title.textContent = section.title;
       placeChildren(blocks[k], [title, ...section.lines.map((line) => {
-        // a number not here yet and the API's null: "undefined" and "null" (JSON writes both as null)
-        const key = JSON.stringify([shown, line, ...[...line.matchAll(SLOT)].map(([, name]) => values(name) ?? String(values(name)))]);
+        const key = lineKey(line, values, shown);
         const node = lineNodes.get(key) ?? el("div", { class: "term" }, mathLine(formulaPieces(line), { valueOf: values, shown }));
         lineNodes.delete(key); // a line shown twice is typeset twice
         kept.set(key, node);
