@@ -127,6 +127,8 @@ export function createInspector(root, { onLight }) {
   }
 
   function draw({ scene, playhead, state }) {
+    // before anything moves: a focused number whose line is typeset again leaves the page
+    const focused = root.contains(document.activeElement) ? document.activeElement : null;
     const step = scene.trace.steps[playhead.t];
     const explanation = explanationAt(state, scene, playhead.t);
     const answer = explanation?.terms ?? skeleton(scene, step);
@@ -168,10 +170,13 @@ export function createInspector(root, { onLight }) {
         nodes.push(el("p", { class: "hint", text: "Press B to send the gradient back through time." }));
       }
     }
-    const focused = root.contains(document.activeElement) ? document.activeElement : null;
     root.classList.remove("pending");
     placeChildren(root, nodes);
     refocus(focused);
+    // A number pointed at that stayed in place hears no new pointerover or focusin: its unit is
+    // another step's now, lit again here.
+    const pointed = root.querySelector(".terms [data-name]:focus, .terms [data-name]:hover");
+    if (pointed) light(pointed);
     if (explanation?.terms) performance.mark("unroll:inspected");
   }
 
