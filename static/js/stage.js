@@ -82,7 +82,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   root.replaceChildren(svgRoot);
 
   let drawn = { scene: null, width: 0, height: 0, room: null, fontSize: 14 };
-  let columns = new Map(); // "t:revealed:focusable" -> the column's <g>
+  let columns = new Map(); // columnId(…) -> the column's <g>
   let lastPlayhead = null;
   let lastWindow = null;
   let last = null; // the last update's {scene, playhead, playing}
@@ -105,8 +105,12 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     Object.assign(root.dataset, { topology: scene.trace.topology, cell: scene.trace.cell, steps: scene.T });
   }
 
+  /** A column's key: its step and state, and its width, the one part of its geometry that changes
+   * with the playhead in one scene and size (the window's count of steps, seq2seq's context gap). */
+  const columnId = (layout, t, revealed, focusable) => `${t}:${revealed}:${focusable}:${layout.column}`;
+
   function columnFor(ctx, step, revealed, focusable) {
-    const id = `${step.t}:${revealed}:${focusable}`;
+    const id = columnId(ctx.layout, step.t, revealed, focusable);
     let node = columns.get(id);
     if (!node) {
       const source = inputSource(ctx.scene.feedsBack, step, step.t);
@@ -134,7 +138,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       const revealed = playhead.phase === "backward" || col.t <= playhead.t;
       const focusable = !seen.has(step.role);
       seen.add(step.role);
-      return { col, node: columnFor(ctx, step, revealed, focusable), id: `${col.t}:${revealed}:${focusable}` };
+      return { col, node: columnFor(ctx, step, revealed, focusable), id: columnId(ctx.layout, col.t, revealed, focusable) };
     });
   }
 
@@ -142,18 +146,22 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   // built while the page waits for that step, so that its frame only places them: building them
   // was most of a step's work, and with the page's other work made it miss its frame.
   // (A browser without requestIdleCallback builds them in the step's frame, as before.)
+  // They are built only if the player still plays from where it asked (each draw cancels a wait).
   let building = 0;
   function buildNext(scene, playhead) {
     if (!window.requestIdleCallback) return;
-    cancelIdleCallback(building);
     const t = playhead.t + (playhead.phase === "forward" ? 1 : -1);
     if (t < 0 || t >= scene.T) return;
     building = requestIdleCallback(() => {
-      if (last?.scene === scene && drawn.scene === scene) columnsAt(contextAt(scene, { ...playhead, t }), { ...playhead, t });
+      const still = last?.playing && last.scene === scene && last.playhead.t === playhead.t && last.playhead.phase === playhead.phase;
+      if (still && drawn.scene === scene) {
+        columnsAt(contextAt(scene, { ...playhead, t }), { ...playhead, t });
+      }
     });
   }
 
   function draw(scene, playhead, playing, restyled = false) {
+    if (window.cancelIdleCallback) cancelIdleCallback(building);
     prepare(scene, restyled);
     if (drawn.width < 1 || drawn.height < 1) return; // not laid out yet (a grid changing): drawn on its resize
     const animate = playing && !reducedMotion.matches;
