@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import SCREENSHOTS, screenshot
-from .unroll_page import FAILED_RESOURCE, drawn, open_view, playhead, press, stage
+from .unroll_page import FAILED_RESOURCE, drawn, open_view, playhead, press, stage, wait_playhead
 
 CELLS = ["rnn-tanh", "rnn-relu", "lstm", "gru"]
 TOPOLOGIES = ["many_to_one", "seq2seq"]
@@ -293,19 +293,26 @@ def wait_mark(page, name: str, before: int):
     page.wait_for_function(f"(n) => ({_MARKS})({name!r}) > n", arg=before, timeout=10_000)
 
 
-@pytest.mark.parametrize("view", ["?topology=many_to_many&cell=lstm&len=40", "?topology=seq2seq&cell=gru&len=30"])
-def test_what_playing_builds_ahead_and_keeps_is_what_a_direct_load_draws(page, client, view):
+_LIT = "() => [...new Set([...document.querySelectorAll('#stage .lit-unit')].map((e) => e.dataset.t + '/' + e.dataset.unit))]"
+_ACTIVE = "() => document.activeElement.dataset.name + '/' + document.activeElement.dataset.unit"
+_SEEK = "(t) => document.querySelector(`#stage [data-step='${t}']`).dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+
+
+# (view, step to play past): seq2seq's columns narrow at t = 28 there, where its window ends
+@pytest.mark.parametrize("view, until", [("?topology=many_to_many&cell=lstm&len=40", 6), ("?topology=seq2seq&cell=gru&len=30", 29)])
+def test_what_playing_builds_ahead_and_keeps_is_what_a_direct_load_draws(page, client, view, until):
     """Playing, the stage builds the next step's columns while it waits for that step, and the
     inspector typesets again only the lines whose formula or numbers change (docs/page.md): the
-    state's lines ("…") stay the same nodes from step to step; paused, the stage is the drawing
-    a direct load of that step gives, the inspector's numbers are the API's, with one Tab stop."""
+    state's lines ("…") stay the same nodes from step to step; paused (past a change of the
+    columns' width), the stage is the drawing a direct load of that step gives, forward and then
+    scrubbed to the backward pass, and the inspector's numbers are the API's, with one Tab stop."""
     page.set_viewport_size(SMALL)
     trace = open_view(page, view + "&speed=4")
     press(page, " ")
     at_least = "(t) => Number(document.querySelector('[data-inspector]').dataset.t) >= t"
-    page.wait_for_function(at_least, arg=3, timeout=10_000)
+    page.wait_for_function(at_least, arg=3, timeout=20_000)
     page.evaluate("() => { window.__lines = [...document.querySelectorAll('[data-inspector] .term')]; }")
-    page.wait_for_function(at_least, arg=6, timeout=10_000)
+    page.wait_for_function(at_least, arg=until, timeout=20_000)
     kept, lines = page.evaluate("() => [window.__lines.filter((n) => n.isConnected).length, window.__lines.length]")
     press(page, " ")
     assert lines > 10 and kept >= lines - 4, (kept, lines)  # new: the input's, y's and the target's lines
@@ -314,8 +321,36 @@ def test_what_playing_builds_ahead_and_keeps_is_what_a_direct_load_draws(page, c
     assert inspector_problems(page, explained(client, trace, t)) == []
     assert page.eval_on_selector_all("[data-inspector] .terms [tabindex='0']", "(n) => n.length") == 1
     played = page.evaluate(_SVG).replace(" entering", "")  # the last step's entrance, played out
+    T = len(trace["steps"])
+    box = page.eval_on_selector("#timeline .track", "(e) => { const b = e.getBoundingClientRect(); return [b.left, b.width, b.top + b.height / 2]; }")
+    page.mouse.click(box[0] + box[1] * (2 * T - 1 - t + 0.5) / (2 * T), box[2])  # the backward pass's step t
+    wait_playhead(page, "backward", t)
+    scrubbed = page.evaluate(_SVG)
     open_view(page, f"{view}&t={t}")
     assert svg_differences(page.evaluate(_SVG), played) == []
+    open_view(page, f"{view}&t={t}&phase=backward")
+    assert svg_differences(page.evaluate(_SVG), scrubbed) == []
+    assert page.console_errors == []
+
+
+def test_a_number_pointed_at_keeps_its_focus_and_lights_its_unit_at_the_new_step(page):
+    """The playhead moved (a click on a column: the focus stays in the inspector): a focused number
+    whose line is typeset again is focused again in the new line, and one whose line is kept in
+    place (a bias: the same at every step) lights its unit at the new step."""
+    page.set_viewport_size(SMALL)
+    open_view(page, "?topology=many_to_many&cell=rnn&t=2")
+    wait_inspected(page, 2, "forward")
+    page.focus("[data-inspector] [data-name=y][data-unit='0']")
+    page.evaluate(_SEEK, 3)
+    wait_inspected(page, 3, "forward")
+    assert page.evaluate(_ACTIVE) == "y/0"
+    page.focus("[data-inspector] [data-name=bx_h][data-unit='1']")
+    assert page.evaluate(_LIT) == ["3/1"]
+    page.evaluate("() => { window.__bias = document.activeElement; }")
+    page.evaluate(_SEEK, 4)
+    wait_inspected(page, 4, "forward")
+    assert page.evaluate("() => window.__bias.isConnected && document.activeElement === window.__bias")
+    assert page.evaluate(_LIT) == ["4/1"]
     assert page.console_errors == []
 
 
