@@ -69,7 +69,8 @@ function statusText(explanation, playing, t) {
 function lineKey(line, values, shown) {
   const shows = [...line.matchAll(SLOT)].map(([, name]) => {
     const value = values(name);
-    if (value === undefined || value === null) return String(value); // not here yet, or none: JSON writes both as null
+    // not here yet ("…") and the API's null ("none") kept apart as "undefined" and "null" (JSON writes both as null)
+    if (value === undefined || value === null) return String(value);
     return Array.isArray(value) ? [value.length, ...value.slice(0, shown)] : value;
   });
   return JSON.stringify([shown, line, ...shows]);
