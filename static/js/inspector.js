@@ -89,6 +89,10 @@ export function createInspector(root, { onLight }) {
   let last = null;
 
   const toggle = el("button", { type: "button", class: "small show-all", "aria-pressed": "false" });
+  // One status line for the inspector's life: a screen reader speaks a live region's changes, not a
+  // new one's first words (a refused step's reason among them).
+  const statusLine = el("p", { class: "inspector-status", role: "status" });
+  const tools = el("div", { class: "inspector-tools" }, [statusLine, toggle]);
   toggle.addEventListener("click", () => {
     showAll = !showAll;
     if (last) draw(last);
@@ -137,11 +141,12 @@ export function createInspector(root, { onLight }) {
     root.dataset.t = playhead.t;
     root.dataset.phase = playhead.phase;
     toggle.hidden = scene.H <= SHOWN && (scene.trace.input_vocab || step.x.length <= SHOWN);
-    toggle.textContent = showAll ? `show the first ${SHOWN} units` : `show all ${scene.H} units`;
+    const units = showAll ? `show the first ${SHOWN} units` : `show all ${scene.H} units`;
+    if (toggle.textContent !== units) toggle.textContent = units;
     toggle.setAttribute("aria-pressed", String(showAll));
     const status = statusText(explanation, state.playing, playhead.t);
-    const nodes = [header(scene, step), el("div", { class: "inspector-tools" }, [
-      el("p", { class: "inspector-status", role: "status", text: status }), toggle])];
+    if (statusLine.textContent !== status) statusLine.textContent = status;
+    const nodes = [header(scene, step), tools];
     if (playhead.phase === "backward" && answer.backward === null) {
       nodes.push(el("p", { class: "hint", text: "This trace has no loss (no output has a target): no gradient flows back." }));
     } else {

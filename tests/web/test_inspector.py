@@ -269,9 +269,12 @@ def test_a_refused_or_failed_explain_says_so(page):
     page.route("**/api/explain", refuse_step_1)
     open_view(page, "?topology=many_to_one")
     wait_inspected(page, 0, "forward")
+    page.evaluate("() => { window.__status = document.querySelector('[data-inspector] .inspector-status'); }")
     press(page, "ArrowRight")
     page.wait_for_function("() => document.querySelector('[data-inspector] .inspector-status').textContent.includes('could not')")
     assert "t: must be 0 to 5, got 9" in page.text_content("[data-inspector] .inspector-status")
+    # said in the live region that was there before (a screen reader speaks its changes, not a new one's)
+    assert page.evaluate("() => document.querySelector('[data-inspector] .inspector-status') === window.__status")
     own = FAILED_RESOURCE.format(status=422)
     assert [e for e in page.console_errors if not e.startswith(own)] == []
 
