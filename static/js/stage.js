@@ -109,17 +109,6 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
    * with the playhead in one scene and size (the window's count of steps, seq2seq's context gap). */
   const columnId = (layout, t, revealed, focusable) => `${t}:${revealed}:${focusable}:${layout.column}`;
 
-  function columnFor(ctx, step, revealed, focusable) {
-    const id = columnId(ctx.layout, step.t, revealed, focusable);
-    let node = columns.get(id);
-    if (!node) {
-      const source = inputSource(ctx.scene.feedsBack, step, step.t);
-      node = drawColumn({ ...ctx, source, key: (name) => weightKey(step.role, name) }, step, revealed, focusable);
-      columns.set(id, node);
-    }
-    return node;
-  }
-
   /** What a drawing at `playhead` lays out, and reads from: the layout, the scene, the text's widths. */
   function contextAt(scene, playhead) {
     const layout = stageLayout({
@@ -130,7 +119,8 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     return { layout, scene, textWidth };
   }
 
-  /** The column of each step `ctx` lays out, as a drawing at `playhead` shows it. */
+  /** The column of each step `ctx` lays out, as a drawing at `playhead` shows it: from the cache,
+   * or drawn and kept there. */
   function columnsAt(ctx, playhead) {
     const seen = new Set();
     return ctx.layout.columns.map((col) => {
@@ -138,7 +128,14 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       const revealed = playhead.phase === "backward" || col.t <= playhead.t;
       const focusable = !seen.has(step.role);
       seen.add(step.role);
-      return { col, node: columnFor(ctx, step, revealed, focusable), id: columnId(ctx.layout, col.t, revealed, focusable) };
+      const id = columnId(ctx.layout, col.t, revealed, focusable);
+      let node = columns.get(id);
+      if (!node) {
+        const source = inputSource(ctx.scene.feedsBack, step, step.t);
+        node = drawColumn({ ...ctx, source, key: (name) => weightKey(step.role, name) }, step, revealed, focusable);
+        columns.set(id, node);
+      }
+      return { col, node, id };
     });
   }
 
@@ -152,11 +149,10 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     if (!window.requestIdleCallback) return;
     const t = playhead.t + (playhead.phase === "forward" ? 1 : -1);
     if (t < 0 || t >= scene.T) return;
+    const next = { ...playhead, t };
     building = requestIdleCallback(() => {
       const still = last?.playing && last.scene === scene && last.playhead.t === playhead.t && last.playhead.phase === playhead.phase;
-      if (still && drawn.scene === scene) {
-        columnsAt(contextAt(scene, { ...playhead, t }), { ...playhead, t });
-      }
+      if (still && drawn.scene === scene) columnsAt(contextAt(scene, next), next);
     });
   }
 
