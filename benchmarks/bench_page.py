@@ -12,6 +12,9 @@ The view: many_to_many, lstm, H = 64, 100 steps, at 1366×768. Measured, for eac
 - redraw: a new seed typed on a page at rest (0.5 s after the last drawing, its inspector's
   answers in, as a student types), to the next "unroll:drawn" (and, where the page sets it, to
   "unroll:stage");
+- where a cold link waits (no goal): when the files asked for before the trace (styles, modules,
+  the catalog) were all in, a file's median wait for a connection (HTTP/1.1: six at a time) and
+  from its request to its last byte, and when the trace was asked for and had come;
 - bytes: the trace's transferSize as the page fetched it (resource timing), and everything the
   cold load fetched;
 - frames: requestAnimationFrame intervals while playing at 4× (a step every 200 ms), forward,
@@ -85,10 +88,18 @@ LOAD_JS = """() => {
   const trace = resources.find((e) => e.name.endsWith("/api/trace"));
   const navigation = performance.getEntriesByType("navigation")[0];
   const ready = mark("unroll:ready");
+  // the files asked for before the trace (styles, modules, the catalog): when the last came in,
+  // and, per file, how long it waited for a connection and then took to its last byte
+  const before = resources.filter((e) => trace && e.startTime < trace.startTime);
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? null;
   return { stage: window.__stagePainted ?? null, stageMark: mark("unroll:stage"),
            drawn: ready === null ? mark("unroll:drawn") : Math.max(ready, mark("unroll:drawn")),
            traceBytes: trace ? trace.transferSize : null,
-           allBytes: navigation.transferSize + resources.reduce((n, e) => n + e.transferSize, 0) };
+           allBytes: navigation.transferSize + resources.reduce((n, e) => n + e.transferSize, 0),
+           filesIn: before.length ? Math.max(...before.map((e) => e.responseEnd)) : null,
+           fileQueued: median(before.map((e) => e.requestStart - e.startTime)),
+           fileServed: median(before.map((e) => e.responseEnd - e.requestStart)),
+           traceAsked: trace ? trace.startTime : null, traceIn: trace ? trace.responseEnd : null };
 }"""
 
 REDRAW_JS = """() => new Promise((resolve) => {
@@ -276,6 +287,11 @@ def figures(rounds) -> dict:
         "cold stage": median_of(rounds, lambda r: [r["cold"]["stage"]]),
         "cold stage mark": median_of(rounds, lambda r: [r["cold"]["stageMark"]]),
         "cold drawn": median_of(rounds, lambda r: [r["cold"]["drawn"]]),
+        "cold files in": median_of(rounds, lambda r: [r["cold"]["filesIn"]]),
+        "cold file queued": median_of(rounds, lambda r: [r["cold"]["fileQueued"]]),
+        "cold file served": median_of(rounds, lambda r: [r["cold"]["fileServed"]]),
+        "cold trace asked": median_of(rounds, lambda r: [r["cold"]["traceAsked"]]),
+        "cold trace in": median_of(rounds, lambda r: [r["cold"]["traceIn"]]),
         "warm stage": median_of(rounds, lambda r: [r["warm"]["stage"]]),
         "warm drawn": median_of(rounds, lambda r: [r["warm"]["drawn"]]),
         "redraw": median_of(rounds, lambda r: [d["drawn"] for d in r["redraws"]]),
@@ -291,6 +307,11 @@ ROWS = [  # (key, what, unit, goal key)
     ("cold stage", "cold link: stage painted", "ms", "cold stage"),
     ("cold stage mark", "cold link: unroll:stage mark", "ms", "cold stage"),
     ("cold drawn", "cold link: everything (drawn, ready)", "ms", "cold drawn"),
+    ("cold files in", "  its files before the trace: all in", "ms", None),
+    ("cold file queued", "  a file's wait for a connection", "ms", None),
+    ("cold file served", "  a file's request to last byte", "ms", None),
+    ("cold trace asked", "  the trace asked for", "ms", None),
+    ("cold trace in", "  the trace's last byte", "ms", None),
     ("warm stage", "warm link: stage painted", "ms", None),
     ("warm drawn", "warm link: everything", "ms", None),
     ("redraw", "new seed: everything", "ms", "redraw"),
