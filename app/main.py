@@ -57,10 +57,12 @@ def create_app() -> FastAPI:
     # builds an absolute URL from the Host header; app.api.errors redirects relatively.
     app = FastAPIOffline(title="Unroll", version=__version__, description=DESCRIPTION,
                          docs_url=None, redoc_url=None, redirect_slashes=False)
+    # /static first: a cold page asks for sixty of its files at once, and the router tries its
+    # routes in order (each router's after the other's: 40 µs a file when the files came last)
+    app.mount("/static", StaticAssets(resource_dir("static")), name="static")
     for module in (catalog, traces, explain, training, imports, exports, presets, pages):
         app.include_router(module.router)
     errors.install(app)
-    app.mount("/static", StaticAssets(resource_dir("static")), name="static")
     app.add_middleware(BodyLimit)
     starlette_stack = app.build_middleware_stack
     # Outside Starlette's own stack, so that its 500 page (ServerErrorMiddleware) is covered too:
