@@ -3,6 +3,7 @@ axis's labels, the slider's and the Present button's names, the title of what is
 weight labels under the mouse, a refused input, the input field's keys, a phone, and a saved
 training loaded from a file."""
 
+import itertools
 import json
 import subprocess
 import sys
@@ -132,10 +133,16 @@ def test_a_phone_shows_one_column_and_the_settings_behind_a_button(browser, live
             page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             trace = open_view(page, "?topology=many_to_many")
             assert no_sideways_scroll(page), page.evaluate("() => document.documentElement.scrollWidth")
-            boxes = {name: page.locator(sel).bounding_box() for name, sel in
-                     (("stage", "#stage"), ("player", ".player"), ("inspector", ".inspector"))}
+            page.wait_for_selector("#main[data-ready]", state="attached")
+            column = (("stage", ".stage-panel"), ("player", ".player"), ("heatmap", ".chart:has(#heatmap)"),
+                      ("norms", ".chart:has(#dh-chart)"), ("train", "#live"), ("inspector", ".inspector"))
+            boxes = {name: page.locator(sel).bounding_box() for name, sel in column}
             assert all(b and b["width"] > 0.8 * width - 40 for b in boxes.values()), boxes
-            assert boxes["stage"]["y"] < boxes["player"]["y"] < boxes["inspector"]["y"]
+            # one column, each panel below the last: none drawn over another (the charts once
+            # overflowed a row clamped to the screen's height, under the Train panel)
+            tops = [(name, boxes[name]["y"], boxes[name]["y"] + boxes[name]["height"]) for name, _ in column]
+            for (above, _, bottom), (below, top, _) in itertools.pairwise(tops):
+                assert bottom <= top + 0.5, (above, below, tops)
             assert page.is_hidden("#settings-panel")
             page.click("#settings-button")
             assert page.is_visible("#settings-panel") and page.get_attribute("#settings-button", "aria-expanded") == "true"
