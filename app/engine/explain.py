@@ -79,7 +79,8 @@ def forward_terms(trace: Trace, t: int) -> dict:
 
 
 def _c_prev(trace: Trace, t: int):
-    """c_{t−1} of an LSTM: the previous step's c (the encoder's last for the decoder's first), or c_0 = 0."""
+    """c_{t−1} of an LSTM: the previous step's c (the encoder's last for the decoder's first), or
+    zero at the first step."""
     if not trace.network.cell.has_c:
         return None
     return trace.records[t - 1].c[0] if t > 0 else np.zeros(trace.network.hidden_size)

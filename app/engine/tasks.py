@@ -211,8 +211,8 @@ class SameSign(Task):
     name = "Same sign?"
     rule = "Two numbers are 'same' when they have the same sign (or one is 0), else 'different'."
     why_memory = (
-        "One step, so no memory: h_0 is zero and the recurrent weights never act. The answer is the "
-        "XOR of two signs, which no straight line separates, so the hidden layer is what solves it."
+        "One step, so no memory. The answer is the XOR of two signs, which no straight line separates, "
+        "so the hidden layer is what solves it."
     )
     kind = "classification"
     output_vocab = ("same", "different")

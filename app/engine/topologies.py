@@ -75,7 +75,7 @@ TOPOLOGIES = {
         Topology(
             "one_to_one", "One to one",
             "One input, one output, a single step (T = 1): a plain feed-forward network. "
-            "The recurrent weights W_hh never act because h_0 is zero.",
+            "The recurrent weights W_hh never act: the initial state they multiply is zero.",
             "Classify a single input: do two numbers have the same sign?",
             (None,), _one_to_one, "one", "one",
         ),
