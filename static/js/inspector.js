@@ -248,5 +248,17 @@ export function createInspector(root, { onLight }) {
     all[next].focus();
   });
 
-  return { update, resize() {}, focus: () => root.querySelector(".inspector-title")?.focus() };
+  /** A step clicked on the stage: where the inspector's panel scrolls (beside the stage, below
+   * the introduction) and the step's top is out of its sight, the panel brings it to the top. The
+   * page itself is not scrolled (on a phone the panel is part of the page, below the stage). */
+  function reveal() {
+    requestAnimationFrame(() => { // laid out for the frame anyway: reading it forces nothing more
+      const panel = root.parentElement;
+      if (panel.scrollHeight <= panel.clientHeight) return;
+      const top = root.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      if (top < 0 || top > panel.clientHeight / 2) panel.scrollTop += top;
+    });
+  }
+
+  return { update, resize() {}, reveal, focus: () => root.querySelector(".inspector-title")?.focus() };
 }

@@ -73,7 +73,7 @@ function createViews(store, catalog, { player, lessons, later }) {
     createHeader({ title: $("stage-title"), summary: $("stage-summary"), hint: $("stage-hint"), status: $("stage-status") }),
     createLegend($("legend")),
     createStage($("stage"), {
-      onSeek: seek,
+      onSeek: (t) => { seek(t); later.inspector?.reveal(); },
       onSelect: () => later.inspector?.focus(),
       onHighlight: (key) => store.patch({ weight: key }),
       onWindow: (shown) => store.patch({ stageWindow: shown }),

@@ -195,6 +195,13 @@ def test_a_click_or_enter_on_a_step_selects_it_and_its_numbers_light_their_units
     page.click("[data-step='2'] .column-hit", position={"x": 4, "y": 4})
     wait_inspected(page, 2, "forward")
     assert playhead(page) == ("forward", 2)
+    # The inspector's panel, beside the stage below the introduction, scrolls to the step's top.
+    details = page.evaluate("""() => {
+      const panel = document.getElementById('inspector-panel'), box = panel.getBoundingClientRect();
+      return { top: document.getElementById('step-details').getBoundingClientRect().top - box.top,
+               height: panel.clientHeight, scrolled: panel.scrollTop };
+    }""")
+    assert details["scrolled"] > 0 and 0 <= details["top"] < details["height"] / 2, details
     # The playhead's column is the stage's one Tab stop; the player's keys move the playhead and
     # the focus with it; Enter on a focused column selects that step and opens it.
     tabindex = page.eval_on_selector_all("#stage [data-step]", "(n) => n.map((e) => [e.dataset.step, e.getAttribute('tabindex')])")
