@@ -139,7 +139,7 @@ export function stageLayout(o) {
   };
   hidden.mid = hidden.y + stripHeight / 2;
   hidden.labelY = hidden.y - 6;
-  hidden.gradientY = Math.max(hidden.y + stripHeight + 14 * k, hidden.mid + (o.hasCellState ? 44 : 32) * k); // under the backward arrow
+  hidden.gradientY = Math.max(hidden.y + stripHeight + 14, hidden.mid + (o.hasCellState ? 44 : 32)); // under the backward arrow
 
   const layout = {
     width: o.width,
@@ -181,9 +181,10 @@ function columnShapes(layout) {
     stripBottom: hidden.y + hidden.height + 1,
     gradientFrame: hasC ? { x: -w - 4, width: 2 * w + 8 } : { x: -w / 2 - 3, width: w + 6 },
     /** The backward arrow from a column to the one before: it leaves at `from`, arrives at `to`. */
-    gradientArrow: { y: hidden.mid + (hasC ? 24 : 12) * layout.k, from: hasC ? -w - 6 : -w / 2 - 4, to: hasC ? w + 8 : w / 2 + 6 },
-    /** W_hh's label above the h arrow, or under it where an LSTM's c runs along the strips' tops. */
-    whhLabelY: hidden.mid + (hasC ? 15 : -6) * layout.k, // scaled with the type: larger, it would sit on the arrow
+    gradientArrow: { y: hidden.mid + (hasC ? 24 : 12), from: hasC ? -w - 6 : -w / 2 - 4, to: hasC ? w + 8 : w / 2 + 6 },
+    /** W_hh's label above the h arrow (by 6 px of the 14 px type, scaled: in presenter mode's type it
+     * sat on the arrow), or under it where an LSTM's c runs along the strips' tops. */
+    whhLabelY: hasC ? hidden.mid + 15 : hidden.mid - 6 * layout.k,
     cellLinkY: hidden.y + 4,
   };
 }
