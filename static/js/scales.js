@@ -18,12 +18,15 @@ function interpolate(rgbStops, u, out = [0, 0, 0], at = 0) {
   const k = Math.min(Math.max(u, 0), 1) * (rgbStops.length - 1);
   const i = Math.min(Math.floor(k), rgbStops.length - 2);
   const f = k - i;
-  const [a, b] = [rgbStops[i], rgbStops[i + 1]];
-  for (let j = 0; j < 3; j++) out[at + j] = Math.round(a[j] + (b[j] - a[j]) * f);
+  const a = rgbStops[i]; // written out, not destructured nor looped: the heatmap calls it T·H times
+  const b = rgbStops[i + 1];
+  out[at] = Math.round(a[0] + (b[0] - a[0]) * f);
+  out[at + 1] = Math.round(a[1] + (b[1] - a[1]) * f);
+  out[at + 2] = Math.round(a[2] + (b[2] - a[2]) * f);
   return out;
 }
 
-const css = (rgb) => `rgb(${rgb.join(",")})`;
+const css = (rgb) => `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
 
 /** [r, g, b] of a value v on the diverging scale [−limit, +limit]; or written into out[at…at+2]
  * (the heatmap's pixels, without an array a cell). */
