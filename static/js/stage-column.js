@@ -3,7 +3,7 @@
 // middle, the output above. Every drawn value carries its data attributes (docs/page.md, "The
 // testable surface").
 
-import { svg } from "./dom.js";
+import { placeChildren, svg } from "./dom.js";
 import { fixed, short, sub, visible } from "./format.js";
 import { chipShape, classRow, VALUE_DOTS, valueY } from "./layout.js";
 import { valueColor } from "./scales.js";
@@ -81,15 +81,27 @@ function stripCells(name, x, hidden, width, units) {
   return template.cloneNode(true);
 }
 
-function hiddenStrip(ctx, step, revealed) {
+const stripShapes = new WeakMap(); // a hidden-state group -> the shape it was drawn in (hiddenStrip)
+
+/** The hidden state h (and an LSTM's c) as strips of cells, one a unit, coloured by value when
+ * `revealed`. `previous`: the same step's group in the last drawing (a new seed's trace); where it
+ * has this group's shape it is kept, and only its cells' colours and values change, so that its
+ * cells are neither built nor laid out again (most of a redraw's elements are these cells). */
+function hiddenStrip(ctx, step, revealed, previous) {
   const { layout, scene, textWidth } = ctx;
   const { hidden, shapes } = layout;
-  const group = svg("g", { class: "hidden-state" });
   const pair = scene.hasC ? `h${sub(step.t)} c${sub(step.t)}` : `h${sub(step.t)}`;
-  group.append(svg("text", {
-    class: "strip-label", x: 0, y: hidden.labelY, "text-anchor": "middle",
-    text: textWidth(pair) * 0.85 <= layout.column - 6 ? pair : (scene.hasC ? "h c" : "h"),
-  }));
+  const label = textWidth(pair) * 0.85 <= layout.column - 6 ? pair : (scene.hasC ? "h c" : "h");
+  const titled = scene.H > 1 && hidden.cellHeight < 4;
+  const shape = JSON.stringify([label, revealed, titled, hidden, shapes.strips, shapes.stripWidth,
+    shapes.strips.map(({ name }) => step[name].length)]);
+  if (previous && stripShapes.get(previous) === shape) {
+    if (revealed) recolour(previous, ctx, step);
+    return previous;
+  }
+  const group = svg("g", { class: "hidden-state" });
+  stripShapes.set(group, shape);
+  group.append(svg("text", { class: "strip-label", x: 0, y: hidden.labelY, "text-anchor": "middle", text: label }));
   for (const { name, x } of shapes.strips) {
     const values = step[name];
     const cells = stripCells(name, x, hidden, shapes.stripWidth, values.length);
@@ -111,10 +123,26 @@ function hiddenStrip(ctx, step, revealed) {
       height: hidden.height + 2, rx: 2,
     }));
   }
-  if (scene.H > 1 && hidden.cellHeight < 4) {
-    group.append(svg("title", { text: `${scene.H} hidden units: hover to read one` }));
-  }
+  if (titled) group.append(svg("title", { text: `${scene.H} hidden units: hover to read one` }));
   return group;
+}
+
+/** A kept group's cells given this step's values: their colour and data-value (the rest of each
+ * cell, its place and its data-t, data-unit, is the shape's, which is the same). Its strips are
+ * in the order of the layout's, as drawn. */
+function recolour(group, { layout, scene }, step) {
+  const strips = group.querySelectorAll(":scope > .strip");
+  layout.shapes.strips.forEach(({ name }, k) => {
+    const values = step[name];
+    const limit = scene.limits[name];
+    let unit = 0;
+    for (const cell of strips[k].children) {
+      const value = values[unit];
+      cell.setAttribute("fill", valueColor(value, limit));
+      cell.setAttribute("data-value", String(value));
+      unit += 1;
+    }
+  });
 }
 
 const className = (scene, k) => classLabel(scene.trace, k);
@@ -251,23 +279,26 @@ function readout(ctx, step) {
  * ctx: {layout, scene, source ("given" | "start" | "fed"), key(name) -> weight key, textWidth(text)}
  * revealed: the forward pass has reached this step (its values are drawn, with data attributes).
  * focusable: its weight labels take keyboard focus (one copy of each weight does).
+ * previous: this step's column of the last drawing, in the same state (a new seed's trace), or
+ * null: drawn into it, its hidden state kept where it has this one's shape (hiddenStrip).
  */
-export function drawColumn(ctx, step, revealed, focusable) {
+export function drawColumn(ctx, step, revealed, focusable, previous = null) {
   const { layout } = ctx;
   const chip = chipShape(layout, chipLines(step, revealed || ctx.source !== "fed", ctx.scene.valueText), ctx.textWidth);
-  const group = svg("g", {
-    class: `column role-${step.role}${revealed ? " revealed" : " future"}`,
-    "data-step": step.t, "data-role": step.role,
-  }, [
+  const attrs = { class: `column role-${step.role}${revealed ? " revealed" : " future"}`, "data-step": step.t, "data-role": step.role };
+  const parts = [
     svg("rect", { class: "column-hit", x: -layout.column / 2, y: 0, width: layout.column, height: layout.height }),
     inputChip(ctx, step, revealed),
     arrow(0, chip.arrow.y1, 0, chip.arrow.y2, { class: "link link-input", "data-weight-key": ctx.key("W_ih") }),
     weightLabel("W_ih", ctx.key("W_ih"), chip.label.x, chip.label.y, "start", focusable),
-    hiddenStrip(ctx, step, revealed),
+    hiddenStrip(ctx, step, revealed, previous?.querySelector(":scope > .hidden-state") ?? null),
     svg("text", { class: "step-label", x: 0, y: layout.input.labelY, "text-anchor": "middle", text: `t = ${step.t}` }),
-  ]);
-  if (step.y !== null && revealed) group.append(output(ctx, step, focusable));
-  else if (step.y !== null) group.append(svg("rect", { class: "output-box empty", ...layout.shapes.outputBox, rx: 6 }));
-  else if (step.readout && revealed) group.append(readout(ctx, step));
-  return group;
+  ];
+  if (step.y !== null && revealed) parts.push(output(ctx, step, focusable));
+  else if (step.y !== null) parts.push(svg("rect", { class: "output-box empty", ...layout.shapes.outputBox, rx: 6 }));
+  else if (step.readout && revealed) parts.push(readout(ctx, step));
+  if (!previous) return svg("g", attrs, parts);
+  for (const [name, value] of Object.entries(attrs)) previous.setAttribute(name, value);
+  placeChildren(previous, parts);
+  return previous;
 }

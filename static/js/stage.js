@@ -1,6 +1,7 @@
 // The stage view: the unrolled network, drawn from the scene and the playhead. A step's column is
-// built once for the window and kept while only the playhead moves; the links, labels and the
-// backward pass are redrawn on every move (a few dozen elements). Geometry is layout.js's.
+// built once for the window and kept while only the playhead moves, and a new trace of the same
+// shape (a new seed) is drawn into the last one's columns; the links, labels and the backward
+// pass are redrawn on every move (a few dozen elements). Geometry is layout.js's.
 
 import { placeChildren, replaceChildren, svg } from "./dom.js";
 import { classRows, foldedLayout, inputSource, stageLayout, unfoldingX } from "./layout.js";
@@ -83,6 +84,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
 
   let drawn = { scene: null, width: 0, height: 0, room: null, fontSize: 14 };
   let columns = new Map(); // columnId(…) -> the column's <g>
+  let previous = new Map(); // the columns of the drawing before a new scene or size, drawn into
   let lastPlayhead = null;
   let lastWindow = null;
   let last = null; // the last update's {scene, playhead, playing}
@@ -98,6 +100,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     if (!restyled && scene === drawn.scene && width === drawn.width && height === drawn.height) return;
     textWidth.refresh();
     drawn = { scene, width, height, room: textRoom(scene, textWidth), fontSize: parseFloat(getComputedStyle(svgRoot).fontSize) };
+    previous = columns;
     columns = new Map();
     svgRoot.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svgRoot.setAttribute("width", width);
@@ -120,7 +123,7 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
   }
 
   /** The column of each step `ctx` lays out, as a drawing at `playhead` shows it: from the cache,
-   * or drawn and kept there. */
+   * or drawn and kept there (into the last scene's column of that step and state, if any). */
   function columnsAt(ctx, playhead) {
     const seen = new Set();
     return ctx.layout.columns.map((col) => {
@@ -132,7 +135,8 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
       let node = columns.get(id);
       if (!node) {
         const source = inputSource(ctx.scene.feedsBack, step, step.t);
-        node = drawColumn({ ...ctx, source, key: (name) => weightKey(step.role, name) }, step, revealed, focusable);
+        node = drawColumn({ ...ctx, source, key: (name) => weightKey(step.role, name) }, step, revealed, focusable, previous.get(id));
+        previous.delete(id);
         columns.set(id, node);
       }
       return { col, node, id };
@@ -164,7 +168,9 @@ export function createStage(root, { onSeek, onSelect, onHighlight, onWindow }) {
     const ctx = contextAt(scene, playhead);
     const { layout } = ctx;
     const wanted = new Set();
-    const nodes = columnsAt(ctx, playhead).map(({ col, node, id }) => {
+    const placed = columnsAt(ctx, playhead);
+    previous = new Map(); // what this drawing did not draw into leaves the stage
+    const nodes = placed.map(({ col, node, id }) => {
       wanted.add(id);
       const transform = `translate(${col.x},0)`;
       if (node.getAttribute("transform") !== transform) node.setAttribute("transform", transform);

@@ -235,6 +235,32 @@ def test_a_copied_link_and_a_reload_restore_the_view(page, live_url):
     assert only_local(page, live_url) == []
 
 
+STRIP_COLOURS = """async (trace) => {
+  const { limitsOf, valueColor } = await import("/static/js/scales.js");
+  const limits = limitsOf(trace);
+  return [...document.querySelectorAll("#stage [data-h], #stage [data-c]")].flatMap((cell) => {
+    const name = cell.hasAttribute("data-h") ? "h" : "c";
+    const want = valueColor(trace.steps[Number(cell.dataset.t)][name][Number(cell.dataset.unit)], limits[name]);
+    return cell.getAttribute("fill") === want ? [] : [`${name} t=${cell.dataset.t} unit=${cell.dataset.unit}: ${cell.getAttribute("fill")}, want ${want}`];
+  });
+}"""
+
+
+def test_a_new_seed_recolours_the_cells_it_keeps_with_the_new_numbers(page):
+    """A new seed's trace has the last one's shape: each column keeps its h and c cells (they are
+    neither built nor laid out again, static/js/stage-column.js), and every cell then shows the new
+    trace's number in the new trace's colour."""
+    open_view(page, "?topology=many_to_many&cell=lstm&h=8&len=12")
+    press(page, "End")
+    page.evaluate("() => document.querySelectorAll('#stage [data-h], #stage [data-c]').forEach((c) => { c.drawnBefore = true; })")
+    trace = redraw(page, lambda: (page.fill("#seed", "5"), page.press("#seed", "Tab")))
+    assert playhead(page) == ("forward", 11)
+    assert value_problems(page, trace) == []
+    assert page.evaluate(STRIP_COLOURS, trace) == []
+    assert len(drawn(page, "h")) == len(drawn(page, "c")) == 8 * len(drawn_steps(page)) > 0
+    assert page.evaluate("() => [...document.querySelectorAll('#stage [data-h], #stage [data-c]')].every((c) => c.drawnBefore)")
+
+
 @pytest.mark.parametrize(("field", "key", "value"), [("length", "len", "9"), ("seed", "seed", "7")])
 def test_enter_in_a_number_field_applies_that_number(page, field, key, value):
     """Typing a number and pressing Enter (as one does) must do what Tab does."""
