@@ -246,12 +246,12 @@ STRIP_COLOURS = """async (trace) => {
 }"""
 
 
-def test_a_new_seed_recolours_the_cells_it_keeps_with_the_new_numbers(page):
+def test_a_new_seed_is_drawn_into_the_cells_it_keeps_as_a_direct_load_draws_it(page):
     """A new seed's trace has the last one's shape: each column keeps its h and c cells (they are
     neither built nor laid out again, static/js/stage-column.js), and every cell then shows the new
-    trace's number in the new trace's colour."""
-    open_view(page, "?topology=many_to_many&cell=lstm&h=8&len=12")
-    press(page, "End")
+    trace's number in its colour; the stage is, element for element, the one its link draws."""
+    view = "?topology=many_to_many&cell=lstm&h=8&len=12&t=11"
+    open_view(page, view)
     page.evaluate("() => document.querySelectorAll('#stage [data-h], #stage [data-c]').forEach((c) => { c.drawnBefore = true; })")
     trace = redraw(page, lambda: (page.fill("#seed", "5"), page.press("#seed", "Tab")))
     assert playhead(page) == ("forward", 11)
@@ -259,6 +259,10 @@ def test_a_new_seed_recolours_the_cells_it_keeps_with_the_new_numbers(page):
     assert page.evaluate(STRIP_COLOURS, trace) == []
     assert len(drawn(page, "h")) == len(drawn(page, "c")) == 8 * len(drawn_steps(page)) > 0
     assert page.evaluate("() => [...document.querySelectorAll('#stage [data-h], #stage [data-c]')].every((c) => c.drawnBefore)")
+    direct = page.context.new_page()
+    assert open_view(direct, view + "&seed=5")["steps"] == trace["steps"]
+    stage_svg = "() => document.querySelector('#stage svg').outerHTML"
+    assert page.evaluate(stage_svg) == direct.evaluate(stage_svg)
 
 
 @pytest.mark.parametrize(("field", "key", "value"), [("length", "len", "9"), ("seed", "seed", "7")])
