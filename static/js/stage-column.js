@@ -106,15 +106,11 @@ function hiddenStrip(ctx, step, revealed, previous) {
     const values = step[name];
     const cells = stripCells(name, x, hidden, shapes.stripWidth, values.length);
     if (revealed) {
-      const limit = scene.limits[name];
       let unit = 0;
       for (const cell of cells.children) {
-        const value = values[unit];
-        cell.setAttribute("fill", valueColor(value, limit));
         cell.setAttribute(`data-${name}`, "");
         cell.setAttribute("data-t", step.t);
         cell.setAttribute("data-unit", unit);
-        cell.setAttribute("data-value", String(value));
         unit += 1;
       }
     }
@@ -124,12 +120,13 @@ function hiddenStrip(ctx, step, revealed, previous) {
     }));
   }
   if (titled) group.append(svg("title", { text: `${scene.H} hidden units: hover to read one` }));
+  if (revealed) recolour(group, ctx, step);
   return group;
 }
 
-/** A kept group's cells given this step's values: their colour and data-value (the rest of each
- * cell, its place and its data-t, data-unit, is the shape's, which is the same). Its strips are
- * in the order of the layout's, as drawn. */
+/** A revealed group's cells given this step's values: their colour and data-value (the rest of
+ * each cell, its place and its data-t, data-unit, is the shape's: a kept group has it already).
+ * Its strips are in the order of the layout's, as drawn. */
 function recolour(group, { layout, scene }, step) {
   const strips = group.querySelectorAll(":scope > .strip");
   layout.shapes.strips.forEach(({ name }, k) => {
